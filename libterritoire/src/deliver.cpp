@@ -1,0 +1,313 @@
+// deliver.cpp — step `deliver`: the GeoPackage (one transaction), RFC 7946 GeoJSON files and the
+// manifest. Each file is written under a temporary name in the target folder and renamed only when
+// complete, so a failed run never leaves a half-written deliverable behind.
+#include <geos_c.h>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <proj.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "detail/gdal.hpp"
+#include "detail/geos.hpp"
+#include "territoire/error.hpp"
+#include "territoire/pipeline.hpp"
+
+namespace territoire {
+namespace {
+
+namespace fs = std::filesystem;
+
+OGRwkbGeometryType ogr_type(GeometryType t) {
+    switch (t) {
+        case GeometryType::point: return wkbPoint;
+        case GeometryType::linestring: return wkbLineString;
+        case GeometryType::multipolygon: return wkbMultiPolygon;
+        case GeometryType::none: return wkbNone;
+    }
+    return wkbNone;
+}
+
+// Writes one table as a new layer of `ds`. Throws OutputError naming the layer and row.
+void write_layer(GDALDataset* ds, const Table& table, const OGRSpatialReference* srs,
+                 const std::vector<std::string>& options, detail::GdalErrorTrap& trap, const std::string& file) {
+    std::vector<const char*> opts;
+    for (const auto& o : options) opts.push_back(o.c_str());
+    opts.push_back(nullptr);
+    const bool spatial = table.geometry_type != GeometryType::none;
+    OGRLayer* layer = ds->CreateLayer(table.name.c_str(), spatial ? const_cast<OGRSpatialReference*>(srs) : nullptr, ogr_type(table.geometry_type),
+                                      const_cast<char**>(opts.data()));
+    if (!layer) throw OutputError(file + " : création de la couche '" + table.name + "' impossible : " + trap.failures());
+    for (const auto& f : table.fields) {
+        OGRFieldDefn def(f.name.c_str(), OFTString);
+        switch (f.type) {
+            case FieldType::text: def.SetType(OFTString); break;
+            case FieldType::integer: def.SetType(OFTInteger64); break;
+            case FieldType::real: def.SetType(OFTReal); break;
+            case FieldType::boolean:
+                def.SetType(OFTInteger);
+                def.SetSubType(OFSTBoolean);
+                break;
+        }
+        if (!f.alias.empty()) def.SetAlternativeName(f.alias.c_str());
+        if (layer->CreateField(&def) != OGRERR_NONE)
+            throw OutputError(file + " : champ '" + f.name + "' de la couche '" + table.name + "' : " + trap.failures());
+    }
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        detail::FeaturePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+        const auto& row = table.rows[r];
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            const int k = static_cast<int>(i);
+            std::visit(
+                [&](const auto& v) {
+                    using V = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<V, std::monostate>) feature->SetFieldNull(k);
+                    else if constexpr (std::is_same_v<V, std::string>) feature->SetField(k, v.c_str());
+                    else if constexpr (std::is_same_v<V, std::int64_t>) feature->SetField(k, static_cast<GIntBig>(v));
+                    else if constexpr (std::is_same_v<V, double>) feature->SetField(k, v);
+                    else if constexpr (std::is_same_v<V, bool>) feature->SetField(k, v ? 1 : 0);
+                },
+                row[i]);
+        }
+        if (spatial && !table.geometries[r].empty()) {
+            OGRGeometry* g = nullptr;
+            const auto& wkb = table.geometries[r];
+            if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE) {
+                throw OutputError(file + " : géométrie illisible, couche '" + table.name + "', ligne " + std::to_string(r + 1));
+            }
+            feature->SetGeometryDirectly(g);
+        }
+        if (layer->CreateFeature(feature.get()) != OGRERR_NONE) {
+            throw OutputError(file + " : écriture impossible, couche '" + table.name + "', ligne " +
+                              std::to_string(r + 1) + " : " + trap.failures());
+        }
+    }
+}
+
+// French column titles in the GeoPackage schema extension (gpkg_data_columns.title): GDAL 3.6 does
+// not store OGR alternative names in GeoPackages, so we write the standard tables ourselves.
+void write_data_columns(GDALDataset* ds, const std::vector<Table>& tables, detail::GdalErrorTrap& trap,
+                        const std::string& file) {
+    auto sql = [&](const std::string& statement) {
+        OGRLayer* result = ds->ExecuteSQL(statement.c_str(), nullptr, nullptr);
+        if (result) ds->ReleaseResultSet(result);
+        if (const auto why = trap.failures(); !why.empty()) throw OutputError(file + " : " + why);
+    };
+    auto quote = [](const std::string& s) {
+        std::string out = "'";
+        for (char c : s) out += (c == '\'' ? std::string("''") : std::string(1, c));
+        return out + "'";
+    };
+    sql("CREATE TABLE gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, "
+        "title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
+        "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))");
+    sql("CREATE TABLE gpkg_data_column_constraints (constraint_name TEXT NOT NULL, constraint_type TEXT NOT NULL, "
+        "value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC, max_is_inclusive BOOLEAN, description TEXT, "
+        "CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))");
+    sql("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, "
+        "definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))");
+    for (const char* table : {"gpkg_data_columns", "gpkg_data_column_constraints"}) {
+        sql(std::string("INSERT INTO gpkg_extensions VALUES ('") + table +
+            "', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write')");
+    }
+    for (const auto& t : tables) {
+        for (const auto& f : t.fields) {
+            if (f.alias.empty()) continue;
+            sql("INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (" + quote(t.name) + ", " +
+                quote(f.name) + ", " + quote(f.name) + ", " + quote(f.alias) + ")");
+        }
+    }
+}
+
+std::string sha256_of(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    std::vector<char> buf(1 << 16);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx, digest, &len);
+    EVP_MD_CTX_free(ctx);
+    std::ostringstream hex;
+    for (unsigned i = 0; i < len; ++i) hex << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(digest[i]);
+    return hex.str();
+}
+
+nlohmann::json manifest_of(const Diagnostic& d) {
+    using nlohmann::json;
+    const Project& p = d.project;
+    json inputs = json::array();
+    auto add = [&](const SourceSpec& s) {
+        json in{{"block", s.block}, {"name", s.name}, {"path", s.path_as_written}, {"sha256", sha256_of(s.path)}};
+        std::error_code ec;
+        in["bytes"] = fs::file_size(s.path, ec);
+        if (ec) in["bytes"] = nullptr;
+        if (!s.layer.empty()) in["layer"] = s.layer;
+        if (!s.where.empty()) in["where"] = s.where;
+        inputs.push_back(in);
+    };
+    add(p.territory);
+    add(p.areas);
+    for (const auto& s : p.places) add(s);
+    for (const auto& s : p.actors) add(s);
+    if (p.links) add(*p.links);
+    json counts = json::object();
+    for (const auto& t : d.tables) counts[t.name] = t.rows.size();
+    json sources = json::array();
+    for (const auto& s : d.stats) {
+        sources.push_back({{"block", s.block}, {"name", s.name}, {"read", s.read}, {"kept", s.kept},
+                           {"outside_territory", s.outside}, {"unlocated", s.unlocated}, {"rejected", s.rejected},
+                           {"assigned_to_area", s.assigned}});
+    }
+    json problems = json::object();
+    for (const auto& [kind, n] : d.problems.count_by_kind()) problems[kind] = n;
+    return json{{"tool", "libterritoire"},
+                {"version", version()},
+                {"libraries", {{"gdal", GDALVersionInfo("RELEASE_NAME")}, {"proj", proj_info().version},
+                               {"geos", GEOSversion()}}},
+                {"project", {{"name", p.name}, {"file", p.file.string()}, {"sha256", sha256_of(p.file)}}},
+                {"working_crs", p.crs},
+                {"inputs", inputs},
+                {"sources", sources},
+                {"layers", counts},
+                {"problems", problems}};
+}
+
+std::string temp_name(const fs::path& target) {
+    return (target.parent_path() / ("." + target.stem().string() + ".tmp-" + std::to_string(::getpid()) +
+                                    target.extension().string()))
+        .string();
+}
+
+// Renames `tmp` to `target`, or removes `tmp` and throws.
+void commit_file(const fs::path& tmp, const fs::path& target) {
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw OutputError(target.string() + " : renommage du fichier temporaire impossible");
+    }
+}
+
+OGRSpatialReference working_srs(const Diagnostic& d) {
+    OGRSpatialReference srs;
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (srs.SetFromUserInput(d.project.crs.c_str()) != OGRERR_NONE)
+        throw OutputError("système de coordonnées « " + d.project.crs + " » inconnu de GDAL");
+    return srs;
+}
+
+void write_geopackage(const Diagnostic& d, const fs::path& target, const std::string& manifest) {
+    detail::ensure_gdal();
+    detail::GdalErrorTrap trap;
+    const std::string tmp = temp_name(target);
+    fs::remove(tmp);
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    const OGRSpatialReference srs = working_srs(d);
+    try {
+        detail::DatasetPtr ds(driver->Create(tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) throw OutputError(target.string() + " : création impossible : " + trap.failures());
+        if (ds->StartTransaction() != OGRERR_NONE)
+            throw OutputError(target.string() + " : transaction impossible : " + trap.failures());
+        for (const auto& t : d.tables) {
+            std::vector<std::string> options{"IDENTIFIER=" + t.title, "DESCRIPTION=" + t.description, "FID=fid"};
+            if (t.geometry_type != GeometryType::none) options.push_back("GEOMETRY_NAME=geom");
+            write_layer(ds.get(), t, &srs, options, trap, target.string());
+        }
+        write_data_columns(ds.get(), d.tables, trap, target.string());
+        ds->SetMetadataItem("TERRITOIRE_MANIFEST", manifest.c_str());
+        if (ds->CommitTransaction() != OGRERR_NONE)
+            throw OutputError(target.string() + " : validation de la transaction impossible : " + trap.failures());
+        ds.reset();
+        if (const auto why = trap.failures(); !why.empty()) throw OutputError(target.string() + " : " + why);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw;
+    }
+    commit_file(tmp, target);
+}
+
+fs::path write_geojson(const Diagnostic& d, const Table& table, const fs::path& dir) {
+    detail::ensure_gdal();
+    detail::GdalErrorTrap trap;
+    const fs::path target = dir / (table.name + ".geojson");
+    const std::string tmp = temp_name(target);
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GeoJSON");
+    const OGRSpatialReference srs = working_srs(d);
+    try {
+        detail::DatasetPtr ds(driver->Create(tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) throw OutputError(target.string() + " : création impossible : " + trap.failures());
+        // RFC7946=YES: WGS 84 lon/lat, counter-clockwise exterior rings, no crs member.
+        write_layer(ds.get(), table, &srs, {"RFC7946=YES", "WRITE_NAME=NO", "COORDINATE_PRECISION=7"}, trap,
+                    target.string());
+        ds.reset();
+        if (const auto why = trap.failures(); !why.empty()) throw OutputError(target.string() + " : " + why);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw;
+    }
+    commit_file(tmp, target);
+    return target;
+}
+
+}  // namespace
+
+Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions& options, const ProgressFn& progress) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir)) throw OutputError(dir.string() + " : dossier de sortie impossible à créer");
+    auto say = [&](const std::string& msg) {
+        if (progress) progress("deliver", msg);
+    };
+    Delivery out;
+    const std::string manifest = manifest_of(d).dump(2);
+    const std::string manifest_compact = manifest_of(d).dump();
+
+    out.geopackage = dir / "diagnostic.gpkg";
+    say("écriture de " + out.geopackage.string());
+    write_geopackage(d, out.geopackage, manifest_compact);
+
+    if (options.geojson) {
+        const fs::path gdir = dir / "geojson";
+        fs::create_directories(gdir, ec);
+        if (ec) throw OutputError(gdir.string() + " : dossier impossible à créer");
+        say("écriture des GeoJSON dans " + gdir.string());
+        for (const auto& t : d.tables)
+            if (t.geometry_type != GeometryType::none) out.geojson.push_back(write_geojson(d, t, gdir));
+    }
+
+    out.manifest = dir / "manifest.json";
+    const std::string tmp = temp_name(out.manifest);
+    {
+        std::ofstream f(tmp, std::ios::binary);
+        f << manifest << "\n";
+        if (!f) throw OutputError(out.manifest.string() + " : écriture impossible");
+    }
+    commit_file(tmp, out.manifest);
+    return out;
+}
+
+std::string wkb_to_geojson(const Wkb& wkb) {
+    if (wkb.empty()) return "null";
+    detail::GeosContext ctx;
+    detail::GeomPtr g = detail::from_wkb(ctx, wkb);
+    GEOSGeoJSONWriter* writer = GEOSGeoJSONWriter_create_r(ctx.handle());
+    char* text = GEOSGeoJSONWriter_writeGeometry_r(ctx.handle(), writer, g.get(), -1);
+    GEOSGeoJSONWriter_destroy_r(ctx.handle(), writer);
+    if (!text) throw Error("GEOS : conversion GeoJSON impossible : " + ctx.last_error());
+    std::string out = text;
+    GEOSFree_r(ctx.handle(), text);
+    return out;
+}
+
+}  // namespace territoire

@@ -1,0 +1,168 @@
+// features.cpp — steps `places` and `actors`: records located, filtered to the territory and
+// assigned to their area. Places and actors go through the same loop; they differ in their
+// category (kind / family), in capacity, and in what happens without a location: an actor is kept
+// and flagged (never given an invented position), a place is dropped and reported.
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "detail/text.hpp"
+#include "workspace.hpp"
+
+namespace territoire {
+namespace {
+
+struct Item {
+    std::string id;
+    std::string name;
+    std::string category;
+    std::optional<Point> location;
+    std::string area_id;
+    Provenance provenance;
+    const Record* record = nullptr;
+};
+
+struct ItemRules {
+    const char* noun;                 // "lieu" / "acteur", for messages
+    const std::string& category;      // constant kind / family
+    const std::string& category_field;
+    bool keep_unlocated;
+};
+
+// Number in a record ref ("ligne 12" → "12"), for generated ids.
+std::string ref_number(const std::string& ref) {
+    const auto pos = ref.find_last_of(' ');
+    return pos == std::string::npos ? ref : ref.substr(pos + 1);
+}
+
+void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const SourceData& data,
+                const ItemRules& rules, std::set<std::string>& ids, std::vector<std::size_t>& ragged,
+                const std::function<void(Item&&)>& accept, const std::function<void(const std::string&)>& dropped) {
+    SourceStats stats{spec.block, spec.name, data.records.size(), 0, 0, 0, 0, 0};
+    for (std::size_t line : ragged) {
+        d.problems.report(Problem{Severity::warning, "malformed_row", spec.name, "ligne " + std::to_string(line), {},
+                                  "nombre de champs différent de l'en-tête : ligne ignorée"});
+        ++stats.rejected;
+    }
+    const int id_col = spec.id_field.empty() ? -1 : data.column(spec.id_field);
+    const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);
+    const int cat_col = rules.category_field.empty() ? -1 : data.column(rules.category_field);
+    for (const auto& rec : data.records) {
+        auto problem = [&](Severity sev, const char* kind, const std::string& field, const std::string& msg) {
+            d.problems.report(Problem{sev, kind, spec.name, rec.ref, field, msg});
+        };
+        Item item;
+        item.record = &rec;
+        item.provenance = Provenance{spec.name, rec.ref, "none"};
+        if (id_col >= 0) item.id = detail::trim(rec.values[static_cast<std::size_t>(id_col)]);
+        if (item.id.empty()) {
+            if (id_col >= 0) problem(Severity::warning, "missing_id", spec.id_field, "identifiant absent : identifiant généré");
+            item.id = spec.name + ":" + ref_number(rec.ref);
+        }
+        item.name = name_col >= 0 ? detail::trim(rec.values[static_cast<std::size_t>(name_col)]) : std::string();
+        if (item.name.empty()) item.name = item.id;
+        item.category = cat_col >= 0 ? detail::trim(rec.values[static_cast<std::size_t>(cat_col)]) : rules.category;
+        if (item.category.empty()) {
+            problem(Severity::info, "missing_category", rules.category_field, "catégorie absente : « non renseigné »");
+            item.category = "non renseigné";
+        }
+
+        const RecordLocation where = locate_record(ws, spec, data, rec);
+        item.provenance.location_method = where.located ? where.method : "none";
+        if (!where.located) {
+            ++stats.unlocated;
+            problem(Severity::warning, where.problem.c_str(), where.field,
+                    where.message + (rules.keep_unlocated ? std::string(" : ") + rules.noun + " gardé sans localisation"
+                                                          : std::string(" : ") + rules.noun + " ignoré"));
+            if (!rules.keep_unlocated) {
+                dropped(item.id);
+                continue;
+            }
+        } else if (!ws.in_territory(where.x, where.y)) {
+            ++stats.outside;
+            dropped(item.id);
+            continue;
+        } else {
+            item.location = Point{where.x, where.y};
+            if (const auto area = ws.area_index->locate(where.x, where.y)) {
+                item.area_id = d.areas[*area].id;
+                ++stats.assigned;
+            } else {
+                problem(Severity::warning, "no_area", {},
+                        std::string(rules.noun) + " dans le territoire mais dans aucune zone (trou entre les zones ?)");
+            }
+        }
+        if (!ids.insert(item.id).second) {
+            problem(Severity::warning, "duplicate_id", spec.id_field,
+                    "identifiant « " + item.id + " » déjà utilisé : " + rules.noun + " ignoré");
+            ++stats.rejected;
+            if (item.location && !item.area_id.empty()) --stats.assigned;
+            continue;
+        }
+        ++stats.kept;
+        accept(std::move(item));
+    }
+    if (stats.outside) {
+        d.problems.report(Problem{Severity::info, "outside_territory", spec.name, {}, {},
+                                  std::to_string(stats.outside) + " entité(s) hors du territoire ignorée(s)"});
+    }
+    d.stats.push_back(stats);
+}
+
+}  // namespace
+
+void build_places(Workspace& ws, Diagnostic& d) {
+    std::set<std::string> ids;
+    for (const auto& spec : d.project.places) {
+        std::vector<std::size_t> ragged;
+        const SourceData data = read_source(spec, &ragged);
+        const int cap_col = spec.capacity_field.empty() ? -1 : data.column(spec.capacity_field);
+        load_items(
+            ws, d, spec, data, ItemRules{"lieu", spec.kind, spec.kind_field, false}, ids, ragged,
+            [&](Item&& item) {
+                Place p;
+                p.id = std::move(item.id);
+                p.name = std::move(item.name);
+                p.kind = std::move(item.category);
+                p.location = *item.location;
+                p.area_id = std::move(item.area_id);
+                p.provenance = std::move(item.provenance);
+                if (cap_col >= 0) {
+                    const std::string& text = item.record->values[static_cast<std::size_t>(cap_col)];
+                    if (const auto v = detail::parse_number(text)) {
+                        p.capacity = *v;
+                    } else if (!detail::trim(text).empty()) {
+                        d.problems.report(Problem{Severity::warning, "invalid_number", spec.name, item.record->ref,
+                                                  spec.capacity_field, "capacité illisible « " + text + " »"});
+                    }
+                }
+                d.places.push_back(std::move(p));
+            },
+            [](const std::string&) {});
+    }
+    std::sort(d.places.begin(), d.places.end(), [](const Place& a, const Place& b) { return a.id < b.id; });
+}
+
+void build_actors(Workspace& ws, Diagnostic& d, std::map<std::string, std::string>& dropped_actor_ids) {
+    std::set<std::string> ids;
+    for (const auto& spec : d.project.actors) {
+        std::vector<std::size_t> ragged;
+        const SourceData data = read_source(spec, &ragged);
+        load_items(
+            ws, d, spec, data, ItemRules{"acteur", spec.family, spec.family_field, true}, ids, ragged,
+            [&](Item&& item) {
+                Actor a;
+                a.id = std::move(item.id);
+                a.name = std::move(item.name);
+                a.family = std::move(item.category);
+                a.location = item.location;
+                a.area_id = std::move(item.area_id);
+                a.provenance = std::move(item.provenance);
+                d.actors.push_back(std::move(a));
+            },
+            [&](const std::string& id) { dropped_actor_ids.emplace(id, spec.name); });
+    }
+    std::sort(d.actors.begin(), d.actors.end(), [](const Actor& a, const Actor& b) { return a.id < b.id; });
+}
+
+}  // namespace territoire

@@ -1,0 +1,104 @@
+// links.cpp — step `links`: cooperation between actors. Undirected: each pair is stored once with
+// source_id < target_id, duplicate pairs merged (weights summed, kinds joined); self-loops, unknown
+// ids and invalid weights are reported and left out.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "detail/text.hpp"
+#include "workspace.hpp"
+
+namespace territoire {
+
+void build_links(Workspace& /*ws*/, Diagnostic& d, const std::map<std::string, std::string>& dropped_actor_ids) {
+    if (!d.project.links) return;
+    const SourceSpec& spec = *d.project.links;
+    std::vector<std::size_t> ragged;
+    const SourceData data = read_source(spec, &ragged);
+    SourceStats stats{spec.block, spec.name, data.records.size(), 0, 0, 0, 0, 0};
+    for (std::size_t line : ragged) {
+        d.problems.report(Problem{Severity::warning, "malformed_row", spec.name, "ligne " + std::to_string(line), {},
+                                  "nombre de champs différent de l'en-tête : ligne ignorée"});
+        ++stats.rejected;
+    }
+    std::set<std::string> actor_ids;
+    for (const auto& a : d.actors) actor_ids.insert(a.id);
+
+    const int s_col = data.column(spec.source_field);
+    const int t_col = data.column(spec.target_field);
+    const int k_col = spec.kind_field.empty() ? -1 : data.column(spec.kind_field);
+    const int w_col = spec.weight_field.empty() ? -1 : data.column(spec.weight_field);
+
+    struct Merged {
+        double weight = 0;
+        std::set<std::string> kinds;
+    };
+    std::map<std::pair<std::string, std::string>, Merged> merged;
+    for (const auto& rec : data.records) {
+        auto problem = [&](Severity sev, const char* kind, const std::string& field, const std::string& msg) {
+            d.problems.report(Problem{sev, kind, spec.name, rec.ref, field, msg});
+            ++stats.rejected;
+        };
+        const std::string s = detail::trim(rec.values[static_cast<std::size_t>(s_col)]);
+        const std::string t = detail::trim(rec.values[static_cast<std::size_t>(t_col)]);
+        if (s.empty() || t.empty()) {
+            problem(Severity::warning, "missing_id", s.empty() ? spec.source_field : spec.target_field,
+                    "lien sans identifiant d'acteur : ignoré");
+            continue;
+        }
+        if (s == t) {
+            problem(Severity::warning, "self_loop", spec.target_field, "lien de « " + s + " » vers lui-même : ignoré");
+            continue;
+        }
+        // An id that no source knows is a worse problem than an actor left outside: report it first.
+        bool ok = true;
+        for (const auto& [id, field] : {std::pair{s, spec.source_field}, std::pair{t, spec.target_field}}) {
+            if (ok && !actor_ids.count(id) && !dropped_actor_ids.count(id)) {
+                problem(Severity::warning, "unknown_actor", field, "acteur « " + id + " » inconnu : lien ignoré");
+                ok = false;
+            }
+        }
+        for (const auto& [id, field] : {std::pair{s, spec.source_field}, std::pair{t, spec.target_field}}) {
+            if (ok && !actor_ids.count(id)) {
+                problem(Severity::info, "link_actor_outside", field,
+                        "acteur « " + id + " » hors du territoire ou écarté : lien ignoré");
+                ok = false;
+            }
+        }
+        if (!ok) continue;
+        double weight = 1;
+        if (w_col >= 0) {
+            const std::string& text = rec.values[static_cast<std::size_t>(w_col)];
+            if (!detail::trim(text).empty()) {
+                const auto v = detail::parse_number(text);
+                if (!v || *v <= 0) {
+                    problem(Severity::warning, "invalid_weight", spec.weight_field,
+                            "poids « " + text + " » invalide (nombre positif attendu) : lien ignoré");
+                    continue;
+                }
+                weight = *v;
+            }
+        }
+        const auto key = s < t ? std::pair{s, t} : std::pair{t, s};
+        auto [it, inserted] = merged.try_emplace(key);
+        if (!inserted) {
+            d.problems.report(Problem{Severity::info, "duplicate_link", spec.name, rec.ref, {},
+                                      "lien « " + key.first + " » – « " + key.second +
+                                          " » déjà présent : poids additionnés"});
+        }
+        it->second.weight += weight;
+        if (k_col >= 0) {
+            const std::string kind = detail::trim(rec.values[static_cast<std::size_t>(k_col)]);
+            if (!kind.empty()) it->second.kinds.insert(kind);
+        }
+        ++stats.kept;
+    }
+    for (const auto& [key, m] : merged) {
+        Link link{key.first, key.second, {}, m.weight};
+        for (const auto& k : m.kinds) link.kind += (link.kind.empty() ? "" : "; ") + k;
+        d.links.push_back(std::move(link));
+    }
+    d.stats.push_back(stats);
+}
+
+}  // namespace territoire

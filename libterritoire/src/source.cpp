@@ -1,0 +1,210 @@
+// source.cpp — step `load`: OGR datasets and delimited text into records.
+#include "source.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "detail/csv.hpp"
+#include "detail/gdal.hpp"
+#include "detail/text.hpp"
+#include "territoire/error.hpp"
+
+namespace territoire {
+namespace {
+
+Location where_of(const SourceSpec& spec, const std::string& field = {}) {
+    return Location{spec.path_as_written, spec.layer, {}, field};
+}
+
+std::string list_columns(const std::vector<std::string>& columns) {
+    std::string out;
+    for (std::size_t i = 0; i < columns.size() && i < 40; ++i) {
+        if (i) out += ", ";
+        out += "'" + columns[i] + "'";
+    }
+    if (columns.size() > 40) out += ", …";
+    return out;
+}
+
+std::string read_file(const SourceSpec& spec) {
+    std::ifstream in(spec.path, std::ios::binary);
+    if (!in) throw InputError(where_of(spec), "fichier introuvable ou illisible");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Keeps the records that match an OGR SQL `where`, evaluated by GDAL on an in-memory copy so that
+// delimited text accepts exactly the same filters as any OGR source.
+void filter_delimited(const SourceSpec& spec, SourceData& data) {
+    detail::ensure_gdal();
+    detail::GdalErrorTrap trap;
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("Memory");
+    detail::DatasetPtr ds(mem->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+    OGRLayer* layer = ds->CreateLayer("records", nullptr, wkbNone, nullptr);
+    for (const auto& c : data.columns) {
+        OGRFieldDefn def(c.c_str(), OFTString);
+        layer->CreateField(&def);
+    }
+    for (std::size_t i = 0; i < data.records.size(); ++i) {
+        detail::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+        f->SetFID(static_cast<GIntBig>(i));
+        for (std::size_t k = 0; k < data.columns.size(); ++k)
+            if (!data.records[i].values[k].empty()) f->SetField(static_cast<int>(k), data.records[i].values[k].c_str());
+        if (layer->CreateFeature(f.get()) != OGRERR_NONE) throw InputError(where_of(spec, "where"), "filtre : copie en mémoire impossible");
+    }
+    if (layer->SetAttributeFilter(spec.where.c_str()) != OGRERR_NONE) {
+        throw InputError(where_of(spec, "where"),
+                         "filtre « " + spec.where + " » invalide : " + trap.failures());
+    }
+    std::vector<Record> kept;
+    layer->ResetReading();
+    while (OGRFeature* raw = layer->GetNextFeature()) {
+        detail::FeaturePtr f(raw);
+        kept.push_back(std::move(data.records[static_cast<std::size_t>(f->GetFID())]));
+    }
+    data.records = std::move(kept);
+}
+
+SourceData read_delimited(const SourceSpec& spec, std::vector<std::size_t>* ragged_lines) {
+    SourceData data;
+    data.file = spec.path_as_written;
+    data.delimited = true;
+    std::string text = read_file(spec);
+    data.bom_count = detail::strip_boms(text);
+    if (!spec.encoding.empty()) {
+        try {
+            text = detail::to_utf8(text, spec.encoding);
+        } catch (const Error& e) {
+            throw InputError(where_of(spec, "encoding"), e.what());
+        }
+    } else if (const auto bad = detail::invalid_utf8_at(text); bad != std::string::npos) {
+        Location loc = where_of(spec);
+        loc.feature = "ligne " + std::to_string(detail::line_of(text, bad));
+        throw InputError(loc, "texte non UTF-8 ; indiquez l'encodage du fichier, par exemple encoding = \"ISO-8859-1\"");
+    }
+    char sep = 0;
+    if (!spec.separator.empty()) {
+        sep = spec.separator == "\\t" ? '\t' : spec.separator[0];
+    }
+    std::vector<detail::CsvRaggedRow> ragged;
+    detail::CsvTable table;
+    try {
+        table = detail::parse_csv(text, sep, ragged);
+    } catch (const Error& e) {
+        throw InputError(where_of(spec), e.what());
+    }
+    data.columns = std::move(table.header);
+    data.records.reserve(table.rows.size());
+    for (auto& row : table.rows) {
+        data.records.push_back(Record{"ligne " + std::to_string(row.line), std::move(row.fields), {}});
+    }
+    if (ragged_lines) {
+        for (const auto& r : ragged) ragged_lines->push_back(r.line);
+    }
+    if (!spec.where.empty()) filter_delimited(spec, data);
+    return data;
+}
+
+SourceData read_ogr(const SourceSpec& spec) {
+    detail::ensure_gdal();
+    detail::GdalErrorTrap trap;
+    SourceData data;
+    data.file = spec.path_as_written;
+    detail::DatasetPtr ds(GDALDataset::Open(spec.path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                            nullptr, nullptr, nullptr));
+    if (!ds) {
+        const std::string why = trap.failures();
+        throw InputError(where_of(spec), "source illisible" + (why.empty() ? std::string(" (fichier absent ou format non reconnu)") : " : " + why));
+    }
+    OGRLayer* layer = nullptr;
+    if (!spec.layer.empty()) {
+        layer = ds->GetLayerByName(spec.layer.c_str());
+        if (!layer) {
+            std::vector<std::string> names;
+            for (auto* l : ds->GetLayers()) names.push_back(l->GetName());
+            throw InputError(where_of(spec, "layer"), "couche introuvable ; couches présentes : " + list_columns(names));
+        }
+    } else {
+        if (ds->GetLayerCount() == 0) throw InputError(where_of(spec), "aucune couche vectorielle dans ce fichier");
+        layer = ds->GetLayer(0);
+    }
+    data.layer = layer->GetName();
+    if (!spec.where.empty() && layer->SetAttributeFilter(spec.where.c_str()) != OGRERR_NONE) {
+        throw InputError(where_of(spec, "where"), "filtre « " + spec.where + " » invalide : " + trap.failures());
+    }
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) data.columns.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+    if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
+        char* wkt = nullptr;
+        const char* options[] = {"FORMAT=WKT2_2019", nullptr};
+        if (srs->exportToWkt(&wkt, options) == OGRERR_NONE && wkt) data.crs = wkt;
+        CPLFree(wkt);
+    }
+    layer->ResetReading();
+    while (OGRFeature* raw = layer->GetNextFeature()) {
+        detail::FeaturePtr f(raw);
+        Record rec;
+        rec.ref = "entité " + std::to_string(f->GetFID());
+        rec.values.resize(data.columns.size());
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            if (f->IsFieldSetAndNotNull(i)) rec.values[static_cast<std::size_t>(i)] = f->GetFieldAsString(i);
+        }
+        if (OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty()) {
+            std::unique_ptr<OGRGeometry> linear;
+            if (g->hasCurveGeometry()) {
+                linear.reset(g->getLinearGeometry());
+                g = linear.get();
+            }
+            g->flattenTo2D();
+            rec.geometry.resize(static_cast<std::size_t>(g->WkbSize()));
+            g->exportToWkb(wkbNDR, rec.geometry.data(), wkbVariantIso);
+        }
+        data.records.push_back(std::move(rec));
+    }
+    if (const std::string why = trap.failures(); !why.empty()) {
+        throw InputError(where_of(spec), "erreur de lecture : " + why);
+    }
+    return data;
+}
+
+void check_fields(const SourceSpec& spec, const SourceData& data) {
+    const std::pair<const char*, const std::string*> keys[] = {
+        {"id_field", &spec.id_field},           {"name_field", &spec.name_field},
+        {"population_field", &spec.population_field}, {"kind_field", &spec.kind_field},
+        {"capacity_field", &spec.capacity_field}, {"family_field", &spec.family_field},
+        {"source_field", &spec.source_field},   {"target_field", &spec.target_field},
+        {"weight_field", &spec.weight_field},   {"x_field", &spec.location.x_field},
+        {"y_field", &spec.location.y_field},    {"wkt_field", &spec.location.wkt_field},
+        {"latlon_field", &spec.location.latlon_field},
+    };
+    for (const auto& [key, value] : keys) {
+        if (value->empty() || data.column(*value) >= 0) continue;
+        Location loc = where_of(spec, *value);
+        loc.layer = data.layer;
+        throw InputError(loc, std::string("champ introuvable (clé ") + key + " du bloc [" + spec.block +
+                                  "]) ; champs présents : " + list_columns(data.columns));
+    }
+}
+
+}  // namespace
+
+int SourceData::column(const std::string& name) const {
+    const auto it = std::find(columns.begin(), columns.end(), name);
+    return it == columns.end() ? -1 : static_cast<int>(it - columns.begin());
+}
+
+bool is_delimited_text(const SourceSpec& spec) {
+    std::string ext = spec.path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext == ".csv" || ext == ".tsv" || ext == ".txt";
+}
+
+SourceData read_source(const SourceSpec& spec, std::vector<std::size_t>* ragged_lines) {
+    SourceData data = is_delimited_text(spec) ? read_delimited(spec, ragged_lines) : read_ogr(spec);
+    check_fields(spec, data);
+    return data;
+}
+
+}  // namespace territoire

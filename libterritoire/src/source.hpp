@@ -1,0 +1,41 @@
+// source.hpp — step `load`: reads any source of the project file (OGR dataset or delimited text)
+// into plain records: attribute values as text (codes keep their leading zeros) and the source
+// geometry as WKB in the source CRS.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "territoire/model.hpp"
+#include "territoire/project.hpp"
+
+namespace territoire {
+
+struct Record {
+    std::string ref;                  ///< "ligne 12" (delimited text) or "entité 3" (OGR FID)
+    std::vector<std::string> values;  ///< one per column; empty = missing
+    Wkb geometry;                     ///< source geometry, 2D, source CRS; empty if none
+};
+
+struct SourceData {
+    std::string file;                  ///< path as written in the project file
+    std::string layer;                 ///< layer read (OGR sources)
+    std::vector<std::string> columns;
+    std::vector<Record> records;
+    std::string crs;                   ///< CRS of `geometry` (WKT or definition); empty if none
+    bool delimited = false;            ///< read by our CSV reader
+    int bom_count = 0;                 ///< UTF-8 BOMs stripped at the start (delimited text)
+
+    /// Column index, or -1.
+    int column(const std::string& name) const;
+};
+
+/// Reads a source, applying `where`, and checks that every field the block names exists.
+/// Throws InputError naming the file, layer, line and field; ragged CSV rows are returned in
+/// `ragged_lines` (they make the row unusable, not the file).
+SourceData read_source(const SourceSpec& spec, std::vector<std::size_t>* ragged_lines = nullptr);
+
+/// True for the file extensions read as delimited text (.csv, .tsv, .txt).
+bool is_delimited_text(const SourceSpec& spec);
+
+}  // namespace territoire

@@ -1,0 +1,296 @@
+// tables.cpp — step `indicators` and the layers of the output contract (docs/output-contract.md):
+// territory, areas with their indicators, actors with their measures, places, cooperation links,
+// identity sheets and data quality.
+#include "tables.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <set>
+
+#include "detail/text.hpp"
+#include "network.hpp"
+
+namespace territoire {
+namespace {
+
+void put_u32(Wkb& w, std::uint32_t v) {
+    unsigned char b[4];
+    std::memcpy(b, &v, 4);  // little-endian hosts only: we write NDR
+    w.insert(w.end(), b, b + 4);
+}
+void put_f64(Wkb& w, double v) {
+    unsigned char b[8];
+    std::memcpy(b, &v, 8);
+    w.insert(w.end(), b, b + 8);
+}
+Wkb point_wkb(const Point& p) {
+    Wkb w{1};
+    put_u32(w, 1);
+    put_f64(w, p.x);
+    put_f64(w, p.y);
+    return w;
+}
+Wkb line_wkb(const Point& a, const Point& b) {
+    Wkb w{1};
+    put_u32(w, 2);
+    put_u32(w, 2);
+    for (const Point& p : {a, b}) {
+        put_f64(w, p.x);
+        put_f64(w, p.y);
+    }
+    return w;
+}
+
+Value opt_real(const std::optional<double>& v) { return v ? Value(*v) : Value(); }
+Value opt_text(const std::string& s) { return s.empty() ? Value() : Value(s); }
+Value per_10k(std::size_t count, const std::optional<double>& population) {
+    if (!population || *population <= 0) return {};
+    return static_cast<double>(count) * 10000.0 / *population;
+}
+
+Table territory_table(const Diagnostic& d) {
+    Table t{"territory", "Territoire", "Le territoire étudié (union des entités sélectionnées)",
+            GeometryType::multipolygon, {}, {}, {}};
+    add_field(t, "territory_id", FieldType::text, "Identifiant");
+    add_field(t, "name", FieldType::text, "Nom");
+    add_field(t, "area_km2", FieldType::real, "Superficie (km²)");
+    add_field(t, "population", FieldType::real, "Population");
+    std::optional<double> population = 0.0;
+    for (const auto& a : d.areas) population = (population && a.population) ? std::optional(*population + *a.population) : std::nullopt;
+    t.rows.push_back({std::string("territory"), d.territory.name, d.territory.area_km2, opt_real(population)});
+    t.geometries.push_back(d.territory.geometry);
+    return t;
+}
+
+Table areas_table(const Diagnostic& d) {
+    Table t{"areas", "Zones", "Quartiers, IRIS ou communes du territoire, avec leurs indicateurs",
+            GeometryType::multipolygon, {}, {}, {}};
+    add_field(t, "area_id", FieldType::text, "Identifiant");
+    add_field(t, "name", FieldType::text, "Nom");
+    add_field(t, "population", FieldType::real, "Population");
+    add_field(t, "area_km2", FieldType::real, "Superficie (km²)");
+    add_field(t, "n_actors", FieldType::integer, "Acteurs");
+    add_field(t, "n_places", FieldType::integer, "Lieux");
+    add_field(t, "actors_per_10k", FieldType::real, "Acteurs pour 10 000 hab.");
+    add_field(t, "places_per_10k", FieldType::real, "Lieux pour 10 000 hab.");
+
+    std::vector<std::string> families, kinds;
+    for (const auto& a : d.actors) families.push_back(a.family);
+    for (const auto& p : d.places) kinds.push_back(p.kind);
+    const auto fam_slugs = category_slugs(families);
+    const auto kind_slugs = category_slugs(kinds);
+    for (const auto& [family, s] : fam_slugs) add_field(t, "n_actors_" + s, FieldType::integer, "Acteurs : " + family);
+    for (const auto& [kind, s] : kind_slugs) add_field(t, "n_places_" + s, FieldType::integer, "Lieux : " + kind);
+    for (const auto& [family, s] : fam_slugs)
+        add_field(t, "n_actors_" + s + "_per_10k", FieldType::real, "Acteurs : " + family + " (pour 10 000 hab.)");
+    for (const auto& [kind, s] : kind_slugs)
+        add_field(t, "n_places_" + s + "_per_10k", FieldType::real, "Lieux : " + kind + " (pour 10 000 hab.)");
+    add_field(t, "n_links_inside", FieldType::integer, "Liens internes à la zone");
+    add_field(t, "n_links_across", FieldType::integer, "Liens avec d'autres zones");
+
+    std::map<std::string, std::map<std::string, std::size_t>> fam_count, kind_count;
+    std::map<std::string, std::size_t> n_actors, n_places, inside, across;
+    for (const auto& a : d.actors)
+        if (!a.area_id.empty()) {
+            ++n_actors[a.area_id];
+            ++fam_count[a.area_id][a.family];
+        }
+    for (const auto& p : d.places)
+        if (!p.area_id.empty()) {
+            ++n_places[p.area_id];
+            ++kind_count[p.area_id][p.kind];
+        }
+    const auto index = actor_index(d);
+    for (const auto& l : d.links) {
+        const std::string& a = d.actors[index.at(l.source_id)].area_id;
+        const std::string& b = d.actors[index.at(l.target_id)].area_id;
+        if (a.empty() || b.empty()) continue;
+        if (a == b) {
+            ++inside[a];
+        } else {
+            ++across[a];
+            ++across[b];
+        }
+    }
+    auto get = [](const auto& map, const std::string& key) -> std::size_t {
+        const auto it = map.find(key);
+        return it == map.end() ? 0 : it->second;
+    };
+    for (const auto& area : d.areas) {
+        std::vector<Value> row{area.id, area.name, opt_real(area.population), area.area_km2,
+                               static_cast<std::int64_t>(get(n_actors, area.id)),
+                               static_cast<std::int64_t>(get(n_places, area.id)),
+                               per_10k(get(n_actors, area.id), area.population),
+                               per_10k(get(n_places, area.id), area.population)};
+        const auto& fc = fam_count[area.id];
+        const auto& kc = kind_count[area.id];
+        for (const auto& [family, s] : fam_slugs) row.emplace_back(static_cast<std::int64_t>(get(fc, family)));
+        for (const auto& [kind, s] : kind_slugs) row.emplace_back(static_cast<std::int64_t>(get(kc, kind)));
+        for (const auto& [family, s] : fam_slugs) row.push_back(per_10k(get(fc, family), area.population));
+        for (const auto& [kind, s] : kind_slugs) row.push_back(per_10k(get(kc, kind), area.population));
+        row.emplace_back(static_cast<std::int64_t>(get(inside, area.id)));
+        row.emplace_back(static_cast<std::int64_t>(get(across, area.id)));
+        t.rows.push_back(std::move(row));
+        t.geometries.push_back(area.geometry);
+    }
+    return t;
+}
+
+Table actors_table(const Diagnostic& d) {
+    Table t{"actors", "Acteurs", "Acteurs du territoire, avec leur famille, leur zone et leur place dans le réseau",
+            GeometryType::point, {}, {}, {}};
+    add_field(t, "actor_id", FieldType::text, "Identifiant");
+    add_field(t, "name", FieldType::text, "Nom");
+    add_field(t, "family", FieldType::text, "Famille");
+    add_field(t, "area_id", FieldType::text, "Zone");
+    add_field(t, "source", FieldType::text, "Source");
+    add_field(t, "source_ref", FieldType::text, "Référence dans la source");
+    add_field(t, "location_method", FieldType::text, "Mode de localisation");
+    add_field(t, "degree", FieldType::integer, "Nombre de partenaires");
+    add_field(t, "strength", FieldType::real, "Force (somme des poids)");
+    add_field(t, "betweenness", FieldType::real, "Intermédiarité");
+    add_field(t, "closeness", FieldType::real, "Proximité");
+    add_field(t, "component", FieldType::integer, "Composante");
+    add_field(t, "is_cut_vertex", FieldType::boolean, "Acteur charnière");
+    for (std::size_t i = 0; i < d.actors.size(); ++i) {
+        const Actor& a = d.actors[i];
+        const ActorMeasures& m = d.measures[i];
+        t.rows.push_back({a.id, a.name, a.family, opt_text(a.area_id), a.provenance.source, a.provenance.source_ref,
+                          a.provenance.location_method, static_cast<std::int64_t>(m.degree), m.strength,
+                          m.betweenness, m.closeness, static_cast<std::int64_t>(m.component), m.is_cut_vertex});
+        t.geometries.push_back(a.location ? point_wkb(*a.location) : Wkb{});
+    }
+    return t;
+}
+
+Table places_table(const Diagnostic& d) {
+    Table t{"places", "Lieux", "Équipements et lieux de la vie culturelle et collective", GeometryType::point, {}, {}, {}};
+    add_field(t, "place_id", FieldType::text, "Identifiant");
+    add_field(t, "name", FieldType::text, "Nom");
+    add_field(t, "kind", FieldType::text, "Type de lieu");
+    add_field(t, "capacity", FieldType::real, "Capacité");
+    add_field(t, "area_id", FieldType::text, "Zone");
+    add_field(t, "source", FieldType::text, "Source");
+    add_field(t, "source_ref", FieldType::text, "Référence dans la source");
+    add_field(t, "location_method", FieldType::text, "Mode de localisation");
+    for (const auto& p : d.places) {
+        t.rows.push_back({p.id, p.name, p.kind, opt_real(p.capacity), opt_text(p.area_id), p.provenance.source,
+                          p.provenance.source_ref, p.provenance.location_method});
+        t.geometries.push_back(point_wkb(p.location));
+    }
+    return t;
+}
+
+Table links_table(const Diagnostic& d) {
+    Table t{"cooperation_links", "Liens de coopération", "Coopérations entre acteurs (paires fusionnées, poids additionnés)",
+            GeometryType::linestring, {}, {}, {}};
+    add_field(t, "link_id", FieldType::text, "Identifiant");
+    add_field(t, "source_id", FieldType::text, "Acteur 1");
+    add_field(t, "target_id", FieldType::text, "Acteur 2");
+    add_field(t, "kind", FieldType::text, "Type de coopération");
+    add_field(t, "weight", FieldType::real, "Poids");
+    add_field(t, "length_m", FieldType::real, "Longueur (m)");
+    add_field(t, "crosses_areas", FieldType::boolean, "Relie deux zones");
+    const auto index = actor_index(d);
+    for (const auto& l : d.links) {
+        const Actor& a = d.actors[index.at(l.source_id)];
+        const Actor& b = d.actors[index.at(l.target_id)];
+        Value length, crosses;
+        Wkb geom;
+        if (a.location && b.location) {
+            length = std::hypot(a.location->x - b.location->x, a.location->y - b.location->y);
+            geom = line_wkb(*a.location, *b.location);
+        }
+        if (!a.area_id.empty() && !b.area_id.empty()) crosses = a.area_id != b.area_id;
+        t.rows.push_back({l.source_id + "--" + l.target_id, l.source_id, l.target_id, opt_text(l.kind), l.weight,
+                          length, crosses});
+        t.geometries.push_back(std::move(geom));
+    }
+    return t;
+}
+
+Table data_quality_table(const Diagnostic& d) {
+    Table t{"data_quality", "Qualité des données", "Problèmes trouvés dans les données d'entrée", GeometryType::none,
+            {}, {}, {}};
+    add_field(t, "problem_id", FieldType::integer, "Numéro");
+    add_field(t, "severity", FieldType::text, "Gravité");
+    add_field(t, "kind", FieldType::text, "Type de problème");
+    add_field(t, "source", FieldType::text, "Source");
+    add_field(t, "feature", FieldType::text, "Entité");
+    add_field(t, "field", FieldType::text, "Champ");
+    add_field(t, "message", FieldType::text, "Message");
+    std::int64_t n = 0;
+    for (const auto& p : d.problems.problems()) {
+        t.rows.push_back({++n, std::string(to_string(p.severity)), p.kind, opt_text(p.source), opt_text(p.feature),
+                          opt_text(p.field), p.message});
+    }
+    return t;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> category_slugs(const std::vector<std::string>& categories) {
+    std::map<std::string, std::string> out;
+    std::set<std::string> used;
+    for (const auto& c : std::set<std::string>(categories.begin(), categories.end())) {
+        std::string base = detail::slug(c);
+        if (base.empty()) base = "x";
+        std::string s = base;
+        for (int k = 2; !used.insert(s).second; ++k) s = base + "_" + std::to_string(k);
+        out[c] = s;
+    }
+    return out;
+}
+
+std::string describe_counts(const std::map<std::string, std::size_t>& counts, std::size_t limit) {
+    std::vector<std::pair<std::string, std::size_t>> items(counts.begin(), counts.end());
+    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string out;
+    std::size_t shown = 0;
+    for (const auto& [name, n] : items) {
+        if (limit && shown == limit) {
+            out += " ; …";
+            break;
+        }
+        if (!out.empty()) out += " ; ";
+        out += name + " (" + std::to_string(n) + ")";
+        ++shown;
+    }
+    return out;
+}
+
+std::map<std::string, std::size_t> actor_index(const Diagnostic& d) {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < d.actors.size(); ++i) index.emplace(d.actors[i].id, i);
+    return index;
+}
+
+void build_tables(Workspace& /*ws*/, Diagnostic& d) {
+    // Step `network`: measures on the graph of every actor, in actor id order.
+    const auto index = actor_index(d);
+    std::vector<std::pair<std::size_t, std::size_t>> edges;
+    std::vector<double> weights;
+    for (const auto& l : d.links) {
+        edges.emplace_back(index.at(l.source_id), index.at(l.target_id));
+        weights.push_back(l.weight);
+    }
+    d.measures = compute_measures(d.actors.size(), edges, weights);
+
+    d.tables.clear();
+    d.tables.push_back(territory_table(d));
+    d.tables.push_back(areas_table(d));
+    d.tables.push_back(actors_table(d));
+    d.tables.push_back(places_table(d));
+    d.tables.push_back(links_table(d));
+    d.tables.push_back(sheets_families(d));
+    d.tables.push_back(sheets_areas(d));
+    d.tables.push_back(data_quality_table(d));
+}
+
+int Table::field_index(const std::string& field_name) const {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].name == field_name) return static_cast<int>(i);
+    return -1;
+}
+
+}  // namespace territoire

@@ -1,0 +1,32 @@
+// tables.hpp — helpers shared by the steps that turn the diagnostic into output tables.
+// Internal.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "territoire/table.hpp"
+#include "workspace.hpp"
+
+namespace territoire {
+
+/// Appends fields to a table being defined.
+inline void add_field(Table& t, std::string name, FieldType type, std::string alias) {
+    t.fields.push_back(Field{std::move(name), type, std::move(alias)});
+}
+
+/// Category slugs ("Lecture publique" → "lecture_publique"), unique within the set: a slug that two
+/// categories share gets a numeric suffix. Ordered by category name.
+std::map<std::string, std::string> category_slugs(const std::vector<std::string>& categories);
+
+/// "lecture publique (3) ; musée (1)" from counts, largest first then by name; at most `limit` entries.
+std::string describe_counts(const std::map<std::string, std::size_t>& counts, std::size_t limit = 0);
+
+/// Index of each actor id in Diagnostic::actors.
+std::map<std::string, std::size_t> actor_index(const Diagnostic& d);
+
+Table sheets_families(const Diagnostic& d);  // sheets.cpp
+Table sheets_areas(const Diagnostic& d);     // sheets.cpp
+
+}  // namespace territoire

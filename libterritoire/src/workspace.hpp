@@ -1,0 +1,95 @@
+// workspace.hpp — what the pipeline's steps share while a diagnostic is built: the GEOS context,
+// the working CRS and its transformations, the territory and the area index.
+// Internal: not part of the public API.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "detail/geos.hpp"
+#include "detail/proj.hpp"
+#include "source.hpp"
+#include "territoire/pipeline.hpp"
+
+namespace territoire {
+
+/// Areas in an STRtree with prepared geometries. A point is assigned to the area whose interior
+/// contains it; a point on a shared boundary goes to the area with the smallest id among those
+/// whose boundary it lies on, so that the rule does not depend on input order.
+class AreaIndex {
+public:
+    AreaIndex(const detail::GeosContext& ctx, const std::vector<const GEOSGeometry*>& areas);
+    ~AreaIndex();
+    AreaIndex(const AreaIndex&) = delete;
+    AreaIndex& operator=(const AreaIndex&) = delete;
+
+    /// Index of the area holding (x, y), or nullopt. Areas must be given sorted by id.
+    std::optional<std::size_t> locate(double x, double y) const;
+
+private:
+    const detail::GeosContext& ctx_;
+    GEOSSTRtree* tree_ = nullptr;
+    std::vector<detail::PreparedPtr> prepared_;
+    std::vector<std::size_t> slots_;  // stable addresses for the tree's item pointers
+};
+
+class Workspace {
+public:
+    explicit Workspace(const std::string& working_crs);
+
+    detail::GeosContext geos;
+    std::string working_crs;       ///< as written ("EPSG:2154")
+    std::string working_crs_wkt;
+
+    /// Transformation from `crs` (any PROJ definition or WKT) to the working CRS; cached.
+    const detail::Transformer& to_working(const std::string& crs);
+    /// Transformation from the working CRS to WGS 84 lon/lat.
+    const detail::Transformer& to_wgs84();
+
+    detail::GeomPtr territory;
+    detail::PreparedPtr territory_prepared;
+    std::vector<detail::GeomPtr> area_geoms;  ///< parallel to Diagnostic::areas
+    std::unique_ptr<AreaIndex> area_index;
+
+    /// True when (x, y) lies inside the territory or on its boundary.
+    bool in_territory(double x, double y) const;
+
+private:
+    std::map<std::string, std::unique_ptr<detail::Transformer>> transformers_;
+    std::unique_ptr<detail::Transformer> to_wgs84_;
+};
+
+/// A record's location in the working CRS, or why it has none.
+struct RecordLocation {
+    bool located = false;
+    double x = 0;
+    double y = 0;
+    std::string method;   ///< coordinates | wkt | latlon | geometry | none
+    std::string problem;  ///< missing_coordinates | invalid_coordinates | invalid_geometry
+    std::string field;
+    std::string message;  ///< French
+};
+
+/// Step `normalise` for one record: reads its location as the block says and reprojects it.
+RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const SourceData& data, const Record& rec);
+
+/// Polygonal geometry of a record in the working CRS, repaired when invalid (reported), as a
+/// MultiPolygon; null with a problem reported when unusable.
+detail::GeomPtr record_polygon(Workspace& ws, const SourceSpec& spec, const SourceData& data, const Record& rec,
+                               ProblemReporter& problems);
+
+/// Ellipsoidal area in km² of a working-CRS (multi)polygon.
+double area_km2(Workspace& ws, const GEOSGeometry* g);
+
+// The steps, in pipeline order. Each one fills its part of the diagnostic.
+void build_territory(Workspace& ws, Diagnostic& d);                 // territory.cpp
+void build_areas(Workspace& ws, Diagnostic& d);                     // areas.cpp
+void build_places(Workspace& ws, Diagnostic& d);                    // features.cpp
+void build_actors(Workspace& ws, Diagnostic& d, std::map<std::string, std::string>& dropped_actor_ids);
+void build_links(Workspace& ws, Diagnostic& d, const std::map<std::string, std::string>& dropped_actor_ids);  // links.cpp
+void build_tables(Workspace& ws, Diagnostic& d);                    // tables.cpp, sheets.cpp
+
+}  // namespace territoire

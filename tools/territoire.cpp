@@ -1,0 +1,121 @@
+// territoire.cpp — the command-line program: `territoire run`, `territoire check`.
+// Messages are in French (the users' language); exit status 0 = success, 1 = error in the inputs or
+// outputs, 2 = wrong command line, 3 = unexpected internal error.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "territoire/error.hpp"
+#include "territoire/pipeline.hpp"
+#include "territoire/project.hpp"
+
+namespace {
+
+std::string thousands(std::size_t n) {
+    std::string s = std::to_string(n);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), " ");
+    return s;
+}
+
+void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
+    out << "Diagnostic « " << d.project.name << " » — système de travail " << d.project.crs << "\n";
+    out << "  territoire : " << std::fixed;
+    out.precision(1);
+    out << d.territory.area_km2 << " km², " << d.areas.size() << " zones\n";
+    out << "  sources :\n";
+    for (const auto& s : d.stats) {
+        out << "    " << s.block << " (" << s.name << ") : " << thousands(s.read) << " lues, " << thousands(s.kept)
+            << " retenues";
+        if (s.outside) out << ", " << thousands(s.outside) << " hors territoire";
+        if (s.unlocated) out << ", " << thousands(s.unlocated) << " sans localisation";
+        if (s.rejected) out << ", " << thousands(s.rejected) << " rejetées";
+        if (s.assigned) out << ", " << thousands(s.assigned) << " rattachées à une zone";
+        out << "\n";
+    }
+    std::size_t components = 0;
+    for (const auto& m : d.measures) components = std::max<std::size_t>(components, static_cast<std::size_t>(m.component));
+    out << "  acteurs : " << d.actors.size() << ", lieux : " << d.places.size() << ", liens : " << d.links.size()
+        << ", composantes du réseau : " << components << "\n";
+    const auto counts = d.problems.count_by_kind();
+    out << "  problèmes de données : " << d.problems.problems().size();
+    if (!counts.empty()) {
+        out << " (";
+        bool first = true;
+        for (const auto& [kind, n] : counts) {
+            out << (first ? "" : ", ") << kind << " " << n;
+            first = false;
+        }
+        out << ")";
+    }
+    out << "\n";
+}
+
+void print_problems(const territoire::Diagnostic& d, std::ostream& out, bool all) {
+    std::map<std::string, std::size_t> shown;
+    std::size_t hidden = 0;
+    for (const auto& p : d.problems.problems()) {
+        if (!all && shown[p.kind]++ >= 5) {
+            ++hidden;
+            continue;
+        }
+        out << "  [" << territoire::to_string(p.severity) << "] " << p.kind << " — " << p.source;
+        if (!p.feature.empty()) out << ", " << p.feature;
+        if (!p.field.empty()) out << ", champ '" << p.field << "'";
+        out << " : " << p.message << "\n";
+    }
+    if (hidden) out << "  … et " << hidden << " autres (--all pour tout voir)\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"territoire — diagnostic culturel de territoire (libterritoire " + std::string(territoire::version()) + ")"};
+    app.set_version_flag("--version", std::string("territoire ") + territoire::version());
+    app.require_subcommand(1);
+
+    std::string project_path, out_dir;
+    bool no_geojson = false, quiet = false, all = false;
+
+    auto* run = app.add_subcommand("run", "Exécute le diagnostic et écrit le GeoPackage, les GeoJSON et le manifeste");
+    run->add_option("project", project_path, "Fichier de projet (TOML)")->required();
+    run->add_option("-o,--output", out_dir, "Dossier de sortie")->required();
+    run->add_flag("--no-geojson", no_geojson, "N'écrit pas les fichiers GeoJSON");
+    run->add_flag("-q,--quiet", quiet, "N'affiche que les erreurs");
+
+    auto* check = app.add_subcommand("check", "Vérifie le projet et ses données, affiche les problèmes, n'écrit rien");
+    check->add_option("project", project_path, "Fichier de projet (TOML)")->required();
+    check->add_flag("--all", all, "Affiche tous les problèmes (sinon 5 par type)");
+
+    CLI11_PARSE(app, argc, argv);
+
+    territoire::ProgressFn progress;
+    if (!quiet) progress = [](const std::string&, const std::string& msg) { std::cerr << "… " << msg << "\n"; };
+    try {
+        const territoire::Project project = territoire::load_project(project_path);
+        const territoire::Diagnostic d = territoire::analyse(project, progress);
+        if (*check) {
+            print_summary(d, std::cout);
+            print_problems(d, std::cout, all);
+            return 0;
+        }
+        territoire::DeliverOptions options;
+        options.geojson = !no_geojson;
+        const territoire::Delivery out = territoire::deliver(d, out_dir, options, progress);
+        if (!quiet) {
+            print_summary(d, std::cout);
+            std::cout << "Résultats :\n  " << out.geopackage.string() << "\n";
+            if (!out.geojson.empty()) std::cout << "  " << (out.geojson.front().parent_path().string()) << "/ ("
+                                                << out.geojson.size() << " fichiers GeoJSON)\n";
+            std::cout << "  " << out.manifest.string() << "\n";
+        }
+        return 0;
+    } catch (const territoire::Error& e) {
+        std::cerr << "territoire : erreur : " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "territoire : erreur interne : " << e.what() << "\n";
+        return 3;
+    }
+}
