@@ -1,0 +1,179 @@
+// core.cpp — territoire._core: the compiled part of the Python package. It exposes the pipeline
+// (analyse, deliver) and the output tables as plain Python values; the package's Python layer
+// (territoire/__init__.py) builds the user-facing API on top. C++ errors become the package's
+// exceptions: Error, and its subclasses ProjectError, InputError, OutputError.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <memory>
+
+#include "territoire/error.hpp"
+#include "territoire/pipeline.hpp"
+#include "territoire/project.hpp"
+
+namespace py = pybind11;
+using territoire::Diagnostic;
+
+namespace {
+
+const char* geometry_name(territoire::GeometryType t) {
+    switch (t) {
+        case territoire::GeometryType::point: return "Point";
+        case territoire::GeometryType::linestring: return "LineString";
+        case territoire::GeometryType::multipolygon: return "MultiPolygon";
+        case territoire::GeometryType::none: return "None";
+    }
+    return "None";
+}
+
+const char* type_name(territoire::FieldType t) {
+    switch (t) {
+        case territoire::FieldType::text: return "text";
+        case territoire::FieldType::integer: return "integer";
+        case territoire::FieldType::real: return "real";
+        case territoire::FieldType::boolean: return "boolean";
+    }
+    return "text";
+}
+
+py::object to_python(const territoire::Value& v) {
+    return std::visit(
+        [](const auto& x) -> py::object {
+            using V = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<V, std::monostate>) return py::none();
+            else return py::cast(x);
+        },
+        v);
+}
+
+const territoire::Table& find_table(const Diagnostic& d, const std::string& name) {
+    for (const auto& t : d.tables)
+        if (t.name == name) return t;
+    throw py::key_error("pas de couche « " + name + " »");
+}
+
+py::dict table_dict(const Diagnostic& d, const std::string& name) {
+    const territoire::Table& t = find_table(d, name);
+    py::list fields;
+    for (const auto& f : t.fields) fields.append(py::make_tuple(f.name, type_name(f.type), f.alias));
+    py::list rows;
+    for (const auto& row : t.rows) {
+        py::tuple r(row.size());
+        for (std::size_t i = 0; i < row.size(); ++i) r[i] = to_python(row[i]);
+        rows.append(r);
+    }
+    py::list geometries;
+    if (t.geometry_type != territoire::GeometryType::none) {
+        for (const auto& g : t.geometries) {
+            if (g.empty()) geometries.append(py::none());
+            else geometries.append(territoire::wkb_to_geojson(g));
+        }
+    }
+    py::dict out;
+    out["name"] = t.name;
+    out["title"] = t.title;
+    out["description"] = t.description;
+    out["geometry_type"] = geometry_name(t.geometry_type);
+    out["fields"] = fields;
+    out["rows"] = rows;
+    out["geometries"] = geometries;
+    return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "Compiled core of the territoire package (private: use the territoire package).";
+
+    static py::exception<territoire::Error> error(m, "Error");
+    static py::exception<territoire::ProjectError> project_error(m, "ProjectError", error.ptr());
+    static py::exception<territoire::InputError> input_error(m, "InputError", error.ptr());
+    static py::exception<territoire::OutputError> output_error(m, "OutputError", error.ptr());
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const territoire::ProjectError& e) {
+            project_error(e.what());
+        } catch (const territoire::InputError& e) {
+            input_error(e.what());
+        } catch (const territoire::OutputError& e) {
+            output_error(e.what());
+        } catch (const territoire::Error& e) {
+            error(e.what());
+        }
+    });
+
+    m.def("version", &territoire::version);
+
+    py::class_<Diagnostic, std::shared_ptr<Diagnostic>>(m, "Diagnostic")
+        .def_property_readonly("name", [](const Diagnostic& d) { return d.project.name; })
+        .def_property_readonly("crs", [](const Diagnostic& d) { return d.project.crs; })
+        .def_property_readonly("crs_wkt", [](const Diagnostic& d) { return d.working_crs_wkt; })
+        .def_property_readonly("project_file", [](const Diagnostic& d) { return d.project.file; })
+        .def("table_names",
+             [](const Diagnostic& d) {
+                 std::vector<std::string> names;
+                 for (const auto& t : d.tables) names.push_back(t.name);
+                 return names;
+             })
+        .def("table", &table_dict, py::arg("name"))
+        .def("problems",
+             [](const Diagnostic& d) {
+                 py::list out;
+                 for (const auto& p : d.problems.problems()) {
+                     py::dict row;
+                     row["severity"] = territoire::to_string(p.severity);
+                     row["kind"] = p.kind;
+                     row["source"] = p.source;
+                     row["feature"] = p.feature;
+                     row["field"] = p.field;
+                     row["message"] = p.message;
+                     out.append(row);
+                 }
+                 return out;
+             })
+        .def("sources",
+             [](const Diagnostic& d) {
+                 py::list out;
+                 for (const auto& s : d.stats) {
+                     py::dict row;
+                     row["block"] = s.block;
+                     row["name"] = s.name;
+                     row["read"] = s.read;
+                     row["kept"] = s.kept;
+                     row["outside_territory"] = s.outside;
+                     row["unlocated"] = s.unlocated;
+                     row["rejected"] = s.rejected;
+                     row["assigned_to_area"] = s.assigned;
+                     out.append(row);
+                 }
+                 return out;
+             })
+        .def(
+            "write",
+            [](const Diagnostic& d, const std::filesystem::path& dir, bool geojson) {
+                territoire::DeliverOptions options;
+                options.geojson = geojson;
+                territoire::Delivery out;
+                {
+                    py::gil_scoped_release release;
+                    out = territoire::deliver(d, dir, options);
+                }
+                py::dict paths;
+                paths["geopackage"] = out.geopackage;
+                paths["geojson"] = out.geojson;
+                paths["manifest"] = out.manifest;
+                return paths;
+            },
+            py::arg("output_dir"), py::arg("geojson") = true);
+
+    m.def(
+        "analyse",
+        [](const std::filesystem::path& project_file) {
+            py::gil_scoped_release release;
+            const territoire::Project project = territoire::load_project(project_file);
+            return std::make_shared<Diagnostic>(territoire::analyse(project));
+        },
+        py::arg("project_file"), "Runs the pipeline up to the analysis; writes nothing.");
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# demo.sh — set up, build, and run the diagnostic on the shipped Deux-Sèvres sample.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+out="${1:-out/deux-sevres}"
+echo "== running: build/tools/territoire run data/sample/deux-sevres/project.toml -o $out"
+build/tools/territoire run data/sample/deux-sevres/project.toml -o "$out"
+echo
+echo "Open $(pwd)/$out/diagnostic.gpkg in QGIS; GeoJSON files are in $(pwd)/$out/geojson/."

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# setup.sh — installs what is missing (Debian 12 packages, the GeoJSON checker's npm package) and
+# builds libterritoire, its CLI and Python bindings into build/. Run as root on a fresh machine;
+# on a prepared one it only rebuilds. Used by scripts/demo.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  libgdal-dev libproj-dev libgeos-dev libboost-graph-dev libssl-dev
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev catch2 pybind11-dev python3-dev
+  # tests and output checks with the real clients
+  gdal-bin python3-gdal proj-bin python3-pytest python3-networkx python3-geopandas python3-pyproj
+  python3-qgis qgis-providers
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then echo "setup.sh: run as root (or with sudo) to install packages" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The RFC 7946 validator used by the tests (pinned in tests/checks/rfc7946/package-lock.json).
+if [ ! -d tests/checks/rfc7946/node_modules/@placemarkio/check-geojson ]; then
+  echo "== installing the GeoJSON checker (npm ci)"
+  (cd tests/checks/rfc7946 && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "== building into build/"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
+cmake --build build -j 2
