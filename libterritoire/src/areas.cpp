@@ -13,6 +13,7 @@ namespace territoire {
 void build_areas(Workspace& ws, Diagnostic& d) {
     const SourceSpec& spec = d.project.areas;
     const SourceData data = read_source(spec);
+    report_read_issues(d.problems, spec, data);
     const auto h = ws.geos.handle();
     const int id_col = data.column(spec.id_field);
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);

@@ -36,14 +36,10 @@ std::string ref_number(const std::string& ref) {
 }
 
 void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const SourceData& data,
-                const ItemRules& rules, std::set<std::string>& ids, std::vector<std::size_t>& ragged,
+                const ItemRules& rules, std::set<std::string>& ids,
                 const std::function<void(Item&&)>& accept, const std::function<void(const std::string&)>& dropped) {
     SourceStats stats{spec.block, spec.name, data.records.size(), 0, 0, 0, 0, 0};
-    for (std::size_t line : ragged) {
-        d.problems.report(Problem{Severity::warning, "malformed_row", spec.name, "ligne " + std::to_string(line), {},
-                                  "nombre de champs différent de l'en-tête : ligne ignorée"});
-        ++stats.rejected;
-    }
+    stats.rejected += report_read_issues(d.problems, spec, data);
     const int id_col = spec.id_field.empty() ? -1 : data.column(spec.id_field);
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);
     const int cat_col = rules.category_field.empty() ? -1 : data.column(rules.category_field);
@@ -114,11 +110,10 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
 void build_places(Workspace& ws, Diagnostic& d) {
     std::set<std::string> ids;
     for (const auto& spec : d.project.places) {
-        std::vector<std::size_t> ragged;
-        const SourceData data = read_source(spec, &ragged);
+        const SourceData data = read_source(spec);
         const int cap_col = spec.capacity_field.empty() ? -1 : data.column(spec.capacity_field);
         load_items(
-            ws, d, spec, data, ItemRules{"lieu", spec.kind, spec.kind_field, false}, ids, ragged,
+            ws, d, spec, data, ItemRules{"lieu", spec.kind, spec.kind_field, false}, ids,
             [&](Item&& item) {
                 Place p;
                 p.id = std::move(item.id);
@@ -146,10 +141,9 @@ void build_places(Workspace& ws, Diagnostic& d) {
 void build_actors(Workspace& ws, Diagnostic& d, std::map<std::string, std::string>& dropped_actor_ids) {
     std::set<std::string> ids;
     for (const auto& spec : d.project.actors) {
-        std::vector<std::size_t> ragged;
-        const SourceData data = read_source(spec, &ragged);
+        const SourceData data = read_source(spec);
         load_items(
-            ws, d, spec, data, ItemRules{"acteur", spec.family, spec.family_field, true}, ids, ragged,
+            ws, d, spec, data, ItemRules{"acteur", spec.family, spec.family_field, true}, ids,
             [&](Item&& item) {
                 Actor a;
                 a.id = std::move(item.id);

@@ -13,14 +13,9 @@ namespace territoire {
 void build_links(Workspace& /*ws*/, Diagnostic& d, const std::map<std::string, std::string>& dropped_actor_ids) {
     if (!d.project.links) return;
     const SourceSpec& spec = *d.project.links;
-    std::vector<std::size_t> ragged;
-    const SourceData data = read_source(spec, &ragged);
+    const SourceData data = read_source(spec);
     SourceStats stats{spec.block, spec.name, data.records.size(), 0, 0, 0, 0, 0};
-    for (std::size_t line : ragged) {
-        d.problems.report(Problem{Severity::warning, "malformed_row", spec.name, "ligne " + std::to_string(line), {},
-                                  "nombre de champs différent de l'en-tête : ligne ignorée"});
-        ++stats.rejected;
-    }
+    stats.rejected += report_read_issues(d.problems, spec, data);
     std::set<std::string> actor_ids;
     for (const auto& a : d.actors) actor_ids.insert(a.id);
 

@@ -9,6 +9,7 @@
 #include "detail/gdal.hpp"
 #include "detail/text.hpp"
 #include "territoire/error.hpp"
+#include "territoire/problems.hpp"
 
 namespace territoire {
 namespace {
@@ -67,7 +68,7 @@ void filter_delimited(const SourceSpec& spec, SourceData& data) {
     data.records = std::move(kept);
 }
 
-SourceData read_delimited(const SourceSpec& spec, std::vector<std::size_t>* ragged_lines) {
+SourceData read_delimited(const SourceSpec& spec) {
     SourceData data;
     data.file = spec.path_as_written;
     data.delimited = true;
@@ -100,9 +101,7 @@ SourceData read_delimited(const SourceSpec& spec, std::vector<std::size_t>* ragg
     for (auto& row : table.rows) {
         data.records.push_back(Record{"ligne " + std::to_string(row.line), std::move(row.fields), {}});
     }
-    if (ragged_lines) {
-        for (const auto& r : ragged) ragged_lines->push_back(r.line);
-    }
+    for (const auto& r : ragged) data.malformed_lines.push_back(r.line);
     if (!spec.where.empty()) filter_delimited(spec, data);
     return data;
 }
@@ -166,6 +165,7 @@ SourceData read_ogr(const SourceSpec& spec) {
     if (const std::string why = trap.failures(); !why.empty()) {
         throw InputError(where_of(spec), "erreur de lecture : " + why);
     }
+    data.warnings = trap.warnings();
     return data;
 }
 
@@ -201,10 +201,24 @@ bool is_delimited_text(const SourceSpec& spec) {
     return ext == ".csv" || ext == ".tsv" || ext == ".txt";
 }
 
-SourceData read_source(const SourceSpec& spec, std::vector<std::size_t>* ragged_lines) {
-    SourceData data = is_delimited_text(spec) ? read_delimited(spec, ragged_lines) : read_ogr(spec);
+SourceData read_source(const SourceSpec& spec) {
+    if (std::error_code ec; !std::filesystem::is_regular_file(spec.path, ec) && !std::filesystem::is_directory(spec.path, ec)) {
+        throw InputError(where_of(spec), "fichier introuvable");
+    }
+    SourceData data = is_delimited_text(spec) ? read_delimited(spec) : read_ogr(spec);
     check_fields(spec, data);
     return data;
+}
+
+std::size_t report_read_issues(ProblemReporter& problems, const SourceSpec& spec, const SourceData& data) {
+    for (std::size_t line : data.malformed_lines) {
+        problems.report(Problem{Severity::warning, "malformed_row", spec.name, "ligne " + std::to_string(line), {},
+                                "nombre de champs différent de l'en-tête : ligne ignorée"});
+    }
+    for (const auto& w : data.warnings) {
+        problems.report(Problem{Severity::warning, "reader_warning", spec.name, {}, {}, "GDAL : " + w});
+    }
+    return data.malformed_lines.size();
 }
 
 }  // namespace territoire

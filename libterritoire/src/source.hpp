@@ -25,15 +25,21 @@ struct SourceData {
     std::string crs;                   ///< CRS of `geometry` (WKT or definition); empty if none
     bool delimited = false;            ///< read by our CSV reader
     int bom_count = 0;                 ///< UTF-8 BOMs stripped at the start (delimited text)
+    std::vector<std::size_t> malformed_lines;  ///< delimited rows whose field count differs from the header's
+    std::vector<std::string> warnings;         ///< GDAL's warnings while reading (OGR sources)
 
     /// Column index, or -1.
     int column(const std::string& name) const;
 };
 
 /// Reads a source, applying `where`, and checks that every field the block names exists.
-/// Throws InputError naming the file, layer, line and field; ragged CSV rows are returned in
-/// `ragged_lines` (they make the row unusable, not the file).
-SourceData read_source(const SourceSpec& spec, std::vector<std::size_t>* ragged_lines = nullptr);
+/// Throws InputError naming the file, layer, line and field. Malformed rows and GDAL warnings do
+/// not make the file unusable: they are listed in the result and reported by report_read_issues.
+SourceData read_source(const SourceSpec& spec);
+
+class ProblemReporter;
+/// Reports the malformed rows and reader warnings of `data`; returns the number of rows lost.
+std::size_t report_read_issues(ProblemReporter& problems, const SourceSpec& spec, const SourceData& data);
 
 /// True for the file extensions read as delimited text (.csv, .tsv, .txt).
 bool is_delimited_text(const SourceSpec& spec);

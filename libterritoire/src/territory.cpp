@@ -9,6 +9,7 @@ namespace territoire {
 void build_territory(Workspace& ws, Diagnostic& d) {
     const SourceSpec& spec = d.project.territory;
     const SourceData data = read_source(spec);
+    report_read_issues(d.problems, spec, data);
     if (data.records.empty()) {
         throw InputError(Location{spec.path_as_written, data.layer, {}, spec.where.empty() ? "" : "where"},
                          spec.where.empty() ? "aucune entité dans la source du territoire"

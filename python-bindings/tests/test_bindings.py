@@ -145,3 +145,16 @@ def test_output_errors_are_output_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(territoire.OutputError):
         diag.write(blocker / "out")
+
+
+def test_same_inputs_give_the_same_outputs(tmp_path):
+    # Deterministic ordering (everything sorted by id) and no timestamps in GeoJSON or manifest.
+    first = territoire.run(SAMPLE, tmp_path / "one")
+    territoire.run(SAMPLE, tmp_path / "two")
+    for name in ["territory", "areas", "actors", "places", "cooperation_links"]:
+        a = (tmp_path / "one" / "geojson" / f"{name}.geojson").read_bytes()
+        b = (tmp_path / "two" / "geojson" / f"{name}.geojson").read_bytes()
+        assert a == b, name
+    assert (tmp_path / "one" / "manifest.json").read_bytes() == (tmp_path / "two" / "manifest.json").read_bytes()
+    assert [r["actor_id"] for r in first.layer("actors").records()] == sorted(
+        r["actor_id"] for r in first.layer("actors").records())
