@@ -1,8 +1,10 @@
-// territoire.cpp — the command-line program: `territoire run`, `territoire check`.
+// territoire.cpp — the command-line program: `territoire run`, `territoire check`, `territoire init`.
 // Messages are in French (the users' language); exit status 0 = success, 1 = error in the inputs or
 // outputs, 2 = wrong command line, 3 = unexpected internal error.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -68,6 +70,68 @@ void print_problems(const territoire::Diagnostic& d, std::ostream& out, bool all
     if (hidden) out << "  … et " << hidden << " autres (--all pour tout voir)\n";
 }
 
+// The project skeleton written by `territoire init`: every v1 block, commented, in French.
+const char* const kSkeleton = R"(# Projet libterritoire — à compléter. Référence : docs/project-file.md
+# Les chemins sont relatifs à ce fichier.
+
+[project]
+name = "Mon territoire"
+crs = "EPSG:2154"                 # système de travail (Lambert-93 en métropole)
+
+[territory]                       # le territoire étudié : toute source lisible par GDAL
+path = "communes.geojson"
+# where = "code = '79191'"        # filtre facultatif ; les entités retenues sont fusionnées
+
+[areas]                           # les zones : IRIS, quartiers, communes membres
+path = "communes.geojson"
+id_field = "code"
+name_field = "nom"
+# population_field = "population"
+
+[[places]]                        # un bloc par source de lieux
+path = "lieux.csv"
+name_field = "nom"
+kind = "bibliothèque"             # ou kind_field = "type"
+x_field = "longitude"             # ou wkt_field, ou latlon_field ("lat, lon") ;
+y_field = "latitude"              # sans eux, la géométrie de la source
+
+[[actors]]                        # un bloc par source d'acteurs
+path = "acteurs.csv"
+id_field = "id"
+name_field = "nom"
+family_field = "famille"          # ou family = "association"
+x_field = "longitude"
+y_field = "latitude"
+
+# [links]                         # coopérations entre acteurs (facultatif)
+# path = "liens.csv"
+# source_field = "source"
+# target_field = "cible"
+# kind_field = "type"
+# weight_field = "poids"
+)";
+
+int init_project(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const fs::path file = fs::path(dir) / "project.toml";
+    if (fs::exists(file)) {
+        std::cerr << "territoire : erreur : fichier '" << file.string() << "' : existe déjà, rien n'est écrasé\n";
+        return 1;
+    }
+    std::ofstream out(file);
+    out << kSkeleton;
+    out.close();
+    if (!out) {
+        std::cerr << "territoire : erreur : fichier '" << file.string() << "' : écriture impossible\n";
+        return 1;
+    }
+    std::cout << "Squelette de projet écrit : " << file.string()
+              << "\nComplétez-le, puis : territoire check " << file.string() << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,7 +152,12 @@ int main(int argc, char** argv) {
     check->add_option("project", project_path, "Fichier de projet (TOML)")->required();
     check->add_flag("--all", all, "Affiche tous les problèmes (sinon 5 par type)");
 
+    std::string init_dir;
+    auto* init = app.add_subcommand("init", "Écrit un squelette de fichier de projet commenté dans DIR");
+    init->add_option("dir", init_dir, "Dossier du projet")->required();
+
     CLI11_PARSE(app, argc, argv);
+    if (*init) return init_project(init_dir);
 
     territoire::ProgressFn progress;
     if (!quiet) progress = [](const std::string&, const std::string& msg) { std::cerr << "… " << msg << "\n"; };
