@@ -156,7 +156,12 @@ int main(int argc, char** argv) {
     auto* init = app.add_subcommand("init", "Écrit un squelette de fichier de projet commenté dans DIR");
     init->add_option("dir", init_dir, "Dossier du projet")->required();
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);  // prints help, version or the usage error
+        return code == 0 ? 0 : 2;      // one documented status for every command-line error
+    }
     if (*init) return init_project(init_dir);
 
     territoire::ProgressFn progress;

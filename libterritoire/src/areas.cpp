@@ -13,13 +13,13 @@ namespace territoire {
 void build_areas(Workspace& ws, Diagnostic& d) {
     const SourceSpec& spec = d.project.areas;
     const SourceData data = read_source(spec);
-    report_read_issues(d.problems, spec, data);
     const auto h = ws.geos.handle();
     const int id_col = data.column(spec.id_field);
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);
     const int pop_col = spec.population_field.empty() ? -1 : data.column(spec.population_field);
 
-    SourceStats stats{spec.block, spec.name, data.records.size(), 0, 0, 0, 0, 0};
+    SourceStats stats{spec.block, spec.name, data.records.size() + data.malformed_lines.size(), 0, 0, 0, 0, 0};
+    stats.rejected += report_read_issues(d.problems, spec, data);
     std::vector<Area> areas;
     std::vector<detail::GeomPtr> geoms;
     std::set<std::string> seen;

@@ -88,7 +88,8 @@ void write_layer(GDALDataset* ds, const Table& table, const OGRSpatialReference*
 }
 
 // French column titles in the GeoPackage schema extension (gpkg_data_columns.title): GDAL 3.6 does
-// not store OGR alternative names in GeoPackages, so we write the standard tables ourselves.
+// not store OGR alternative names in GeoPackages, so we write the standard tables ourselves (in a
+// way that still works when a newer GDAL has created them).
 void write_data_columns(GDALDataset* ds, const std::vector<Table>& tables, detail::GdalErrorTrap& trap,
                         const std::string& file) {
     auto sql = [&](const std::string& statement) {
@@ -101,22 +102,23 @@ void write_data_columns(GDALDataset* ds, const std::vector<Table>& tables, detai
         for (char c : s) out += (c == '\'' ? std::string("''") : std::string(1, c));
         return out + "'";
     };
-    sql("CREATE TABLE gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, "
+    sql("CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, "
         "title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
         "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))");
-    sql("CREATE TABLE gpkg_data_column_constraints (constraint_name TEXT NOT NULL, constraint_type TEXT NOT NULL, "
+    sql("CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL, constraint_type TEXT NOT NULL, "
         "value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC, max_is_inclusive BOOLEAN, description TEXT, "
         "CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))");
     sql("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, "
         "definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))");
     for (const char* table : {"gpkg_data_columns", "gpkg_data_column_constraints"}) {
-        sql(std::string("INSERT INTO gpkg_extensions VALUES ('") + table +
+        sql(std::string("INSERT OR IGNORE INTO gpkg_extensions VALUES ('") + table +
             "', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write')");
     }
     for (const auto& t : tables) {
         for (const auto& f : t.fields) {
             if (f.alias.empty()) continue;
-            sql("INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (" + quote(t.name) + ", " +
+            // OR REPLACE: GDAL 3.7+ writes alternative names there itself.
+            sql("INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (" + quote(t.name) + ", " +
                 quote(f.name) + ", " + quote(f.name) + ", " + quote(f.alias) + ")");
         }
     }

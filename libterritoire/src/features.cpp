@@ -38,7 +38,7 @@ std::string ref_number(const std::string& ref) {
 void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const SourceData& data,
                 const ItemRules& rules, std::set<std::string>& ids,
                 const std::function<void(Item&&)>& accept, const std::function<void(const std::string&)>& dropped) {
-    SourceStats stats{spec.block, spec.name, data.records.size(), 0, 0, 0, 0, 0};
+    SourceStats stats{spec.block, spec.name, data.records.size() + data.malformed_lines.size(), 0, 0, 0, 0, 0};
     stats.rejected += report_read_issues(d.problems, spec, data);
     const int id_col = spec.id_field.empty() ? -1 : data.column(spec.id_field);
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);

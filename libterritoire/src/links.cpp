@@ -14,7 +14,7 @@ void build_links(Workspace& /*ws*/, Diagnostic& d, const std::map<std::string, s
     if (!d.project.links) return;
     const SourceSpec& spec = *d.project.links;
     const SourceData data = read_source(spec);
-    SourceStats stats{spec.block, spec.name, data.records.size(), 0, 0, 0, 0, 0};
+    SourceStats stats{spec.block, spec.name, data.records.size() + data.malformed_lines.size(), 0, 0, 0, 0, 0};
     stats.rejected += report_read_issues(d.problems, spec, data);
     std::set<std::string> actor_ids;
     for (const auto& a : d.actors) actor_ids.insert(a.id);

@@ -28,7 +28,8 @@ Table sheets_families(const Diagnostic& d) {
     struct Acc {
         std::size_t n = 0, located = 0, isolated = 0, cut = 0, within = 0, others = 0;
         double degree_sum = 0;
-        std::map<std::string, std::size_t> areas, partners;
+        std::map<std::string, std::size_t> areas, partners;  // areas: by name, for display
+        std::set<std::string> area_ids;
         std::size_t best = SIZE_MAX;
     };
     std::map<std::string, Acc> acc;
@@ -40,11 +41,15 @@ Table sheets_families(const Diagnostic& d) {
         Acc& f = acc[a.family];
         ++f.n;
         if (a.location) ++f.located;
-        if (!a.area_id.empty()) ++f.areas[area_names[a.area_id]];
+        if (!a.area_id.empty()) {
+            ++f.areas[area_names[a.area_id]];
+            f.area_ids.insert(a.area_id);
+        }
         f.degree_sum += m.degree;
         if (m.degree == 0) ++f.isolated;
         if (m.is_cut_vertex) ++f.cut;
-        if (m.degree > 0 && (f.best == SIZE_MAX || m.betweenness > d.measures[f.best].betweenness)) f.best = i;
+        // Named only when someone of the family actually bridges others (betweenness > 0).
+        if (m.betweenness > 0 && (f.best == SIZE_MAX || m.betweenness > d.measures[f.best].betweenness)) f.best = i;
     }
     const auto index = actor_index(d);
     for (const auto& l : d.links) {
@@ -62,7 +67,7 @@ Table sheets_families(const Diagnostic& d) {
     for (const auto& [family, f] : acc) {
         t.rows.push_back({family, static_cast<std::int64_t>(f.n),
                           d.actors.empty() ? Value() : Value(100.0 * static_cast<double>(f.n) / static_cast<double>(d.actors.size())),
-                          static_cast<std::int64_t>(f.located), static_cast<std::int64_t>(f.areas.size()),
+                          static_cast<std::int64_t>(f.located), static_cast<std::int64_t>(f.area_ids.size()),
                           describe_counts(f.areas, 5), f.degree_sum / static_cast<double>(f.n),
                           static_cast<std::int64_t>(f.isolated), static_cast<std::int64_t>(f.cut),
                           static_cast<std::int64_t>(f.within), static_cast<std::int64_t>(f.others),

@@ -16,20 +16,23 @@ void build_territory(Workspace& ws, Diagnostic& d) {
                                             : "le filtre « " + spec.where + " » ne retient aucune entité");
     }
     const auto h = ws.geos.handle();
-    std::vector<GEOSGeometry*> parts;
+    std::vector<detail::GeomPtr> owned;
     for (const auto& rec : data.records) {
-        detail::GeomPtr g = record_polygon(ws, spec, data, rec, d.problems);
-        if (g) parts.push_back(g.release());
+        if (detail::GeomPtr g = record_polygon(ws, spec, data, rec, d.problems)) owned.push_back(std::move(g));
     }
+    std::vector<GEOSGeometry*> parts;
+    for (auto& g : owned) parts.push_back(g.get());
     SourceStats stats{spec.block, spec.name, data.records.size(), parts.size(), 0, 0, 0, 0};
     d.stats.push_back(stats);
     if (parts.empty()) {
         throw InputError(Location{spec.path_as_written, data.layer, {}, {}},
                          "aucune géométrie surfacique utilisable pour le territoire");
     }
-    detail::GeomPtr collection = detail::own(
-        ws.geos, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size())),
-        "assemblage du territoire");
+    GEOSGeometry* raw = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
+    if (raw) {
+        for (auto& g : owned) g.release();  // the collection owns its parts now
+    }
+    detail::GeomPtr collection = detail::own(ws.geos, raw, "assemblage du territoire");
     detail::GeomPtr dissolved = detail::own(ws.geos, GEOSUnaryUnion_r(h, collection.get()), "fusion du territoire");
     ws.territory = detail::to_multipolygon(ws.geos, detail::polygonal_part(ws.geos, std::move(dissolved)));
     ws.territory_prepared = detail::prepare(ws.geos, ws.territory.get());

@@ -74,6 +74,20 @@ double area_km2(Workspace& ws, const GEOSGeometry* g) {
 
 namespace {
 
+// The transformation for a source's CRS; an unusable CRS makes the source unusable, and the error
+// says which file and key.
+const detail::Transformer& source_transformer(Workspace& ws, const SourceSpec& spec, const SourceData& data,
+                                              const std::string& crs) {
+    try {
+        return ws.to_working(crs);
+    } catch (const InputError&) {
+        throw;
+    } catch (const Error& e) {
+        throw InputError(Location{spec.path_as_written, data.layer, {}, "crs"},
+                         "système de coordonnées de la source inutilisable (bloc [" + spec.block + "]) : " + e.what());
+    }
+}
+
 RecordLocation fail(const char* problem, std::string field, std::string message, std::string method) {
     RecordLocation r;
     r.problem = problem;
@@ -143,7 +157,7 @@ RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const Source
         r.x = *x;
         r.y = *y;
         r.method = "coordinates";
-        if (!ws.to_working(loc.crs.empty() ? "EPSG:4326" : loc.crs).transform(r.x, r.y))
+        if (!source_transformer(ws, spec, data, loc.crs.empty() ? "EPSG:4326" : loc.crs).transform(r.x, r.y))
             return fail("invalid_coordinates", loc.x_field,
                         "coordonnées hors du domaine du système de coordonnées (" + xs + ", " + ys + ")", "coordinates");
         r.located = true;
@@ -160,7 +174,7 @@ RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const Source
         r.x = lon;
         r.y = lat;
         r.method = "latlon";
-        if (!ws.to_working("EPSG:4326").transform(r.x, r.y))
+        if (!source_transformer(ws, spec, data, "EPSG:4326").transform(r.x, r.y))
             return fail("invalid_coordinates", loc.latlon_field, "coordonnées impossibles à reprojeter", "latlon");
         r.located = true;
         return r;
@@ -188,7 +202,7 @@ RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const Source
     }
     if (GEOSisEmpty_r(ws.geos.handle(), g.get()) == 1)
         return fail("missing_coordinates", field, "géométrie vide", r.method);
-    detail::GeomPtr projected = ws.to_working(crs).transform(ws.geos, g.get());
+    detail::GeomPtr projected = source_transformer(ws, spec, data, crs).transform(ws.geos, g.get());
     if (!projected)
         return fail("invalid_coordinates", field, "géométrie impossible à reprojeter", r.method);
     if (!representative(ws.geos, projected.get(), r.x, r.y))
@@ -226,7 +240,7 @@ detail::GeomPtr record_polygon(Workspace& ws, const SourceSpec& spec, const Sour
         report(Severity::warning, "invalid_geometry", "géométrie non surfacique : ignorée");
         return none;
     }
-    detail::GeomPtr projected = ws.to_working(crs).transform(ws.geos, g.get());
+    detail::GeomPtr projected = source_transformer(ws, spec, data, crs).transform(ws.geos, g.get());
     if (!projected) {
         report(Severity::warning, "invalid_coordinates", "géométrie impossible à reprojeter : ignorée");
         return none;

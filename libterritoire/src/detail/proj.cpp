@@ -39,6 +39,7 @@ int transform_xy(double* x, double* y, void* userdata) {
 
 Transformer::Transformer(const std::string& from, const std::string& to) {
     ctx_ = proj_context_create();
+    proj_log_level(ctx_, PJ_LOG_NONE);  // failures are reported through our errors, not stderr
     PJ* raw = proj_create_crs_to_crs(ctx_, from.c_str(), to.c_str(), nullptr);
     if (!raw) {
         const std::string msg = proj_message(ctx_);
@@ -80,6 +81,7 @@ GeomPtr Transformer::transform(const GeosContext& ctx, const GEOSGeometry* g) co
 
 std::string crs_to_wkt(const std::string& definition) {
     PJ_CONTEXT* ctx = proj_context_create();
+    proj_log_level(ctx, PJ_LOG_NONE);
     PJ* crs = proj_create(ctx, definition.c_str());
     if (!crs || !proj_is_crs(crs)) {
         const std::string msg = proj_message(ctx);
@@ -97,6 +99,7 @@ std::string crs_to_wkt(const std::string& definition) {
 
 bool is_projected_metric(const std::string& definition) {
     PJ_CONTEXT* ctx = proj_context_create();
+    proj_log_level(ctx, PJ_LOG_NONE);
     PJ* crs = proj_create(ctx, definition.c_str());
     bool ok = false;
     if (crs && proj_get_type(crs) == PJ_TYPE_PROJECTED_CRS) {

@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
+#include "detail/gdal.hpp"
 #include "territoire/error.hpp"
 
 namespace territoire::detail {
@@ -50,12 +52,14 @@ std::string to_utf8(const std::string& text, const std::string& encoding) {
     std::string enc = encoding;
     std::transform(enc.begin(), enc.end(), enc.begin(), [](unsigned char c) { return std::toupper(c); });
     if (enc == "UTF-8" || enc == "UTF8") return text;
-    CPLErrorReset();
+    // GDAL reports an unknown encoding as a mere warning and returns the bytes unchanged: trap
+    // its messages and treat any of them as a failure.
+    GdalErrorTrap trap;
     char* out = CPLRecode(text.c_str(), encoding.c_str(), CPL_ENC_UTF8);
-    const bool failed = CPLGetLastErrorType() >= CE_Failure;
     std::string result = out ? out : "";
     CPLFree(out);
-    if (failed) throw Error("encodage « " + encoding + " » inconnu ou conversion impossible");
+    if (!out || !trap.failures().empty() || !trap.warnings().empty() || invalid_utf8_at(result) != std::string::npos)
+        throw Error("encodage « " + encoding + " » inconnu ou conversion impossible");
     return result;
 }
 
@@ -66,6 +70,40 @@ std::string trim(std::string_view s) {
     const auto e = s.find_last_not_of(ws);
     return std::string(s.substr(b, e - b + 1));
 }
+
+namespace {
+
+// Spaces inside a number are only thousands separators: "1 234 567" yes, "12 34 5" no.
+bool thousands_ok(std::string_view input) {
+    const std::string t = trim(input);
+    std::vector<std::size_t> groups;  // digit-run lengths between separators, integer part only
+    std::size_t run = 0;
+    bool separated = false;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const auto c = static_cast<unsigned char>(t[i]);
+        if (std::isdigit(c)) {
+            ++run;
+        } else if (c == ' ' || c == 0xC2 || c == 0xE2) {
+            if (c == 0xC2) i += 1;
+            if (c == 0xE2) i += 2;
+            groups.push_back(run);
+            run = 0;
+            separated = true;
+        } else if (c == '.' || c == ',' || c == 'e' || c == 'E') {
+            break;  // decimals and exponent are not grouped
+        } else if (c != '-' && c != '+') {
+            break;
+        }
+    }
+    if (!separated) return true;
+    groups.push_back(run);
+    if (groups.front() == 0 || groups.front() > 3) return false;
+    for (std::size_t k = 1; k < groups.size(); ++k)
+        if (groups[k] != 3) return false;
+    return true;
+}
+
+}  // namespace
 
 std::optional<double> parse_number(std::string_view input) {
     std::string s;
@@ -87,7 +125,8 @@ std::optional<double> parse_number(std::string_view input) {
         }
         s.push_back(c);
     }
-    if (s.empty()) return std::nullopt;
+    if (s.empty() || s.find_first_of("xXpP") != std::string::npos) return std::nullopt;  // no hexadecimal
+    if (!thousands_ok(input)) return std::nullopt;
     const bool has_dot = s.find('.') != std::string::npos;
     const auto commas = std::count(s.begin(), s.end(), ',');
     if (commas == 1 && !has_dot) s[s.find(',')] = '.';  // decimal comma

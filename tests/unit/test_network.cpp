@@ -1,0 +1,289 @@
+// test_network.cpp — compute_measures (src/network.hpp) on graphs small enough to check by hand,
+// then invariants and independent brute-force recomputations on a seeded random graph.
+// Expected values follow networkx: betweenness_centrality(G, normalized=True) divides the number
+// of shortest paths through v (over unordered pairs) by (n-1)(n-2)/2; closeness_centrality uses
+// wf_improved: ((r-1)/Σd)·((r-1)/(n-1)), r = nodes reachable from v including v.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <random>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "network.hpp"
+
+using territoire::ActorMeasures;
+using territoire::compute_measures;
+using Edges = std::vector<std::pair<std::size_t, std::size_t>>;
+
+namespace {
+
+std::vector<ActorMeasures> measures(std::size_t n, const Edges& edges) {
+    return compute_measures(n, edges, std::vector<double>(edges.size(), 1.0));
+}
+
+}  // namespace
+
+TEST_CASE("network: path a-b-c — the middle node carries all betweenness", "[network]") {
+    // a=0, b=1, c=2. Only the pair {a, c} has an intermediate (b): raw 1, divided by (2·1)/2 = 1.
+    const auto m = measures(3, {{0, 1}, {1, 2}});
+    CHECK(m[0].degree == 1);
+    CHECK(m[1].degree == 2);
+    CHECK(m[2].degree == 1);
+    CHECK(m[1].betweenness == Approx(1.0));
+    CHECK(m[0].betweenness == Approx(0.0).margin(1e-12));
+    CHECK(m[2].betweenness == Approx(0.0).margin(1e-12));
+    // closeness(a): distances 1 + 2 = 3, r-1 = 2 → (2/3)·(2/2) = 2/3; closeness(b) = (2/2)·1 = 1.
+    CHECK(m[0].closeness == Approx(2.0 / 3.0));
+    CHECK(m[1].closeness == Approx(1.0));
+    CHECK(m[2].closeness == Approx(2.0 / 3.0));
+    CHECK(m[1].is_cut_vertex);
+    CHECK_FALSE(m[0].is_cut_vertex);
+    CHECK_FALSE(m[2].is_cut_vertex);
+    for (const auto& x : m) CHECK(x.component == 1);
+}
+
+TEST_CASE("network: star with four leaves — the centre is on every leaf-to-leaf path", "[network]") {
+    // Centre 0, leaves 1..4, n = 5. C(4,2) = 6 leaf pairs all pass through 0; divided by (4·3)/2 = 6 → 1.
+    const auto m = measures(5, {{0, 1}, {0, 2}, {0, 3}, {0, 4}});
+    CHECK(m[0].degree == 4);
+    CHECK(m[0].betweenness == Approx(1.0));
+    CHECK(m[0].closeness == Approx(1.0));  // distances 1+1+1+1 = 4 → 4/4
+    CHECK(m[0].is_cut_vertex);
+    for (std::size_t leaf = 1; leaf < 5; ++leaf) {
+        CHECK(m[leaf].degree == 1);
+        CHECK(m[leaf].betweenness == Approx(0.0).margin(1e-12));
+        CHECK(m[leaf].closeness == Approx(4.0 / 7.0));  // distances 1 + 2+2+2 = 7 → 4/7
+        CHECK_FALSE(m[leaf].is_cut_vertex);
+    }
+}
+
+TEST_CASE("network: triangle plus pendant — the attachment node is the only cut vertex", "[network]") {
+    // Triangle 0-1-2, pendant 3 on 2. n = 4, pairs through 2: {0,3} and {1,3} → raw 2, / (3·2)/2 = 3 → 2/3.
+    const auto m = measures(4, {{0, 1}, {1, 2}, {0, 2}, {2, 3}});
+    CHECK(m[0].degree == 2);
+    CHECK(m[1].degree == 2);
+    CHECK(m[2].degree == 3);
+    CHECK(m[3].degree == 1);
+    CHECK(m[2].betweenness == Approx(2.0 / 3.0));
+    CHECK(m[0].betweenness == Approx(0.0).margin(1e-12));
+    CHECK(m[1].betweenness == Approx(0.0).margin(1e-12));
+    CHECK(m[3].betweenness == Approx(0.0).margin(1e-12));
+    CHECK(m[2].closeness == Approx(1.0));        // 1+1+1 = 3 → 3/3
+    CHECK(m[0].closeness == Approx(3.0 / 4.0));  // 1+1+2 = 4 → 3/4
+    CHECK(m[3].closeness == Approx(3.0 / 5.0));  // 1+2+2 = 5 → 3/5
+    CHECK(m[2].is_cut_vertex);
+    CHECK_FALSE(m[0].is_cut_vertex);
+    CHECK_FALSE(m[1].is_cut_vertex);
+    CHECK_FALSE(m[3].is_cut_vertex);
+}
+
+TEST_CASE("network: two components — id 1 is the largest, closeness scaled by the reachable share", "[network]") {
+    // {0,1} and the path 2-3-4; n = 5.
+    const auto m = measures(5, {{0, 1}, {2, 3}, {3, 4}});
+    CHECK(m[2].component == 1);
+    CHECK(m[3].component == 1);
+    CHECK(m[4].component == 1);
+    CHECK(m[0].component == 2);
+    CHECK(m[1].component == 2);
+    // closeness(3): r-1 = 2, Σd = 2 → (2/2)·(2/4) = 0.5; closeness(2): Σd = 3 → (2/3)·(2/4) = 1/3;
+    // closeness(0): r-1 = 1, Σd = 1 → (1/1)·(1/4) = 0.25.
+    CHECK(m[3].closeness == Approx(0.5));
+    CHECK(m[2].closeness == Approx(1.0 / 3.0));
+    CHECK(m[0].closeness == Approx(0.25));
+    // betweenness(3): one pair {2,4}, / (4·3)/2 = 6 → 1/6.
+    CHECK(m[3].betweenness == Approx(1.0 / 6.0));
+    CHECK(m[3].is_cut_vertex);
+    CHECK_FALSE(m[0].is_cut_vertex);  // removing an end of a single edge leaves one component
+}
+
+TEST_CASE("network: components of equal size are numbered by their smallest node index", "[network]") {
+    // Node 0 isolated, {1,2} and {3,4}: both pairs have size 2, {1,2} holds the smaller index.
+    // Edges given in reverse order so that discovery order cannot explain the result.
+    const auto m = measures(5, {{4, 3}, {2, 1}});
+    CHECK(m[1].component == 1);
+    CHECK(m[2].component == 1);
+    CHECK(m[3].component == 2);
+    CHECK(m[4].component == 2);
+    CHECK(m[0].component == 3);
+}
+
+TEST_CASE("network: an isolated node has degree 0, strength 0, closeness 0, betweenness 0", "[network]") {
+    const auto m = measures(3, {{1, 2}});
+    CHECK(m[0].degree == 0);
+    CHECK(m[0].strength == 0.0);
+    CHECK(m[0].closeness == 0.0);
+    CHECK(m[0].betweenness == 0.0);
+    CHECK_FALSE(m[0].is_cut_vertex);
+    CHECK(m[0].component == 2);
+
+    const auto single = measures(1, {});
+    REQUIRE(single.size() == 1);
+    CHECK(single[0].closeness == 0.0);
+    CHECK(single[0].component == 1);
+    CHECK(compute_measures(0, {}, {}).empty());
+}
+
+TEST_CASE("network: strength is the sum of the weights of a node's links, degree ignores weights", "[network]") {
+    // a-b weight 2.5, b-c weight 1.5, a-c weight 0.25.
+    const auto m = compute_measures(3, {{0, 1}, {1, 2}, {0, 2}}, {2.5, 1.5, 0.25});
+    CHECK(m[0].strength == Approx(2.75));
+    CHECK(m[1].strength == Approx(4.0));
+    CHECK(m[2].strength == Approx(1.75));
+    for (const auto& x : m) CHECK(x.degree == 2);
+    // Betweenness is unweighted: in a triangle nobody is between anybody.
+    for (const auto& x : m) CHECK(x.betweenness == Approx(0.0).margin(1e-12));
+}
+
+// ---- seeded random graph: invariants and brute-force recomputation ----------------------------
+
+namespace {
+
+using Adjacency = std::vector<std::vector<std::size_t>>;
+
+Adjacency adjacency(std::size_t n, const Edges& edges) {
+    Adjacency adj(n);
+    for (const auto& [a, b] : edges) {
+        adj[a].push_back(b);
+        adj[b].push_back(a);
+    }
+    return adj;
+}
+
+// Number of connected components among nodes not `removed`.
+int count_components(const Adjacency& adj, std::size_t removed) {
+    const std::size_t n = adj.size();
+    std::vector<bool> seen(n, false);
+    int count = 0;
+    for (std::size_t s = 0; s < n; ++s) {
+        if (s == removed || seen[s]) continue;
+        ++count;
+        std::deque<std::size_t> q{s};
+        seen[s] = true;
+        while (!q.empty()) {
+            const std::size_t u = q.front();
+            q.pop_front();
+            for (std::size_t v : adj[u])
+                if (v != removed && !seen[v]) {
+                    seen[v] = true;
+                    q.push_back(v);
+                }
+        }
+    }
+    return count;
+}
+
+// BFS distances and shortest-path counts from s.
+void bfs(const Adjacency& adj, std::size_t s, std::vector<int>& dist, std::vector<double>& sigma) {
+    dist.assign(adj.size(), -1);
+    sigma.assign(adj.size(), 0.0);
+    dist[s] = 0;
+    sigma[s] = 1;
+    std::deque<std::size_t> q{s};
+    while (!q.empty()) {
+        const std::size_t u = q.front();
+        q.pop_front();
+        for (std::size_t v : adj[u]) {
+            if (dist[v] < 0) {
+                dist[v] = dist[u] + 1;
+                q.push_back(v);
+            }
+            if (dist[v] == dist[u] + 1) sigma[v] += sigma[u];
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("network: seeded random graph (60 nodes, p = 0.08) satisfies invariants and brute-force checks",
+          "[network]") {
+    const std::size_t n = 60;
+    std::mt19937 rng(42);
+    std::bernoulli_distribution coin(0.08);
+    std::uniform_real_distribution<double> weight(0.5, 3.0);
+    Edges edges;
+    std::vector<double> weights;
+    for (std::size_t a = 0; a < n; ++a)
+        for (std::size_t b = a + 1; b < n; ++b)
+            if (coin(rng)) {
+                edges.emplace_back(a, b);
+                weights.push_back(weight(rng));
+            }
+    REQUIRE(edges.size() > 50);
+    const auto m = compute_measures(n, edges, weights);
+    REQUIRE(m.size() == n);
+    const Adjacency adj = adjacency(n, edges);
+
+    // Degrees sum to twice the edge count; strengths to twice the weight total.
+    long degree_sum = 0;
+    double strength_sum = 0;
+    for (const auto& x : m) {
+        degree_sum += x.degree;
+        strength_sum += x.strength;
+    }
+    CHECK(degree_sum == static_cast<long>(2 * edges.size()));
+    double weight_sum = 0;
+    for (double w : weights) weight_sum += w;
+    CHECK(strength_sum == Approx(2 * weight_sum));
+
+    for (std::size_t v = 0; v < n; ++v) {
+        INFO("node " << v);
+        CHECK(m[v].degree == static_cast<int>(adj[v].size()));
+        CHECK(m[v].betweenness >= 0.0);
+        CHECK(m[v].betweenness <= 1.0);
+        CHECK(m[v].closeness >= 0.0);
+        CHECK(m[v].closeness <= 1.0);
+    }
+
+    // Cut vertices: exactly the nodes whose removal increases the number of components.
+    const int base = count_components(adj, n);  // n = remove nothing
+    for (std::size_t v = 0; v < n; ++v) {
+        INFO("node " << v);
+        CHECK(m[v].is_cut_vertex == (count_components(adj, v) > base));
+    }
+
+    // Components: ids 1..k, sizes non-increasing with the id, ties ordered by smallest node.
+    int k = 0;
+    for (const auto& x : m) k = std::max(k, x.component);
+    CHECK(k == base);
+    std::vector<std::size_t> size(static_cast<std::size_t>(k) + 1, 0), first(static_cast<std::size_t>(k) + 1, n);
+    for (std::size_t v = 0; v < n; ++v) {
+        REQUIRE(m[v].component >= 1);
+        const auto c = static_cast<std::size_t>(m[v].component);
+        ++size[c];
+        first[c] = std::min(first[c], v);
+        for (std::size_t u : adj[v]) CHECK(m[u].component == m[v].component);
+    }
+    for (std::size_t c = 2; c <= static_cast<std::size_t>(k); ++c) {
+        CHECK(size[c - 1] >= size[c]);
+        if (size[c - 1] == size[c]) CHECK(first[c - 1] < first[c]);
+    }
+
+    // Betweenness and closeness recomputed from all-pairs BFS, networkx formulas.
+    std::vector<std::vector<int>> dist(n);
+    std::vector<std::vector<double>> sigma(n);
+    for (std::size_t s = 0; s < n; ++s) bfs(adj, s, dist[s], sigma[s]);
+    const double pairs = static_cast<double>((n - 1) * (n - 2)) / 2.0;
+    for (std::size_t v = 0; v < n; ++v) {
+        double through = 0;
+        for (std::size_t s = 0; s < n; ++s)
+            for (std::size_t t = s + 1; t < n; ++t) {
+                if (s == v || t == v || dist[s][t] <= 0 || dist[s][v] < 0 || dist[v][t] < 0) continue;
+                if (dist[s][v] + dist[v][t] == dist[s][t]) through += sigma[s][v] * sigma[v][t] / sigma[s][t];
+            }
+        double total = 0;
+        std::size_t reached = 1;
+        for (std::size_t t = 0; t < n; ++t)
+            if (t != v && dist[v][t] > 0) {
+                total += dist[v][t];
+                ++reached;
+            }
+        const double r1 = static_cast<double>(reached - 1);
+        const double closeness = total > 0 ? (r1 / total) * (r1 / static_cast<double>(n - 1)) : 0.0;
+        INFO("node " << v);
+        CHECK(m[v].betweenness == Approx(through / pairs).margin(1e-12));
+        CHECK(m[v].closeness == Approx(closeness).margin(1e-12));
+    }
+}
