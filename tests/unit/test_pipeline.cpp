@@ -547,12 +547,13 @@ TEST_CASE("bad input: an unknown CRS in a source block is an error naming the fi
     block += "crs = \"EPSG:999999\"\n";
     try {
         analyse_file(write_project(tmp.path, kHead + kBlocks + block));
-        FAIL("no error thrown");
-    } catch (const Error& e) {
+        FAIL("no InputError thrown");
+    } catch (const InputError& e) {
         const std::string what = e.what();
+        CHECK(e.where().field == "crs");
         CHECK_THAT(what, Catch::Contains("EPSG:999999"));
         CHECK_THAT(what, Catch::Contains("'crs'"));
-        CHECK_THAT(what, Catch::Contains("lieux.csv") || Catch::Contains("places[1]"));
+        CHECK_THAT(what, Catch::Contains("lieux.csv") && Catch::Contains("places[1]"));
     }
 }
 
