@@ -63,6 +63,7 @@ void print_problems(const territoire::Diagnostic& d, std::ostream& out, bool all
             continue;
         }
         out << "  [" << territoire::to_string(p.severity) << "] " << p.kind << " — " << p.source;
+        if (!p.block.empty()) out << " [" << p.block << "]";
         if (!p.feature.empty()) out << ", " << p.feature;
         if (!p.field.empty()) out << ", champ '" << p.field << "'";
         out << " : " << p.message << "\n";

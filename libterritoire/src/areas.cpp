@@ -25,7 +25,7 @@ void build_areas(Workspace& ws, Diagnostic& d) {
     std::set<std::string> seen;
     for (const auto& rec : data.records) {
         auto problem = [&](Severity sev, const char* kind, const std::string& field, const std::string& msg) {
-            d.problems.report(Problem{sev, kind, spec.name, rec.ref, field, msg});
+            d.problems.report(source_problem(spec, sev, kind, rec.ref, field, msg));
         };
         Area area;
         area.id = detail::trim(rec.values[static_cast<std::size_t>(id_col)]);
@@ -70,8 +70,8 @@ void build_areas(Workspace& ws, Diagnostic& d) {
         geoms.push_back(std::move(g));
     }
     if (stats.outside) {
-        d.problems.report(Problem{Severity::info, "outside_territory", spec.name, {}, {},
-                                  std::to_string(stats.outside) + " zone(s) hors du territoire ignorée(s)"});
+        d.problems.report(source_problem(spec, Severity::info, "outside_territory", {}, {},
+                                  std::to_string(stats.outside) + " zone(s) hors du territoire ignorée(s)"));
     }
     if (areas.empty()) {
         throw InputError(Location{spec.path_as_written, data.layer, {}, {}},

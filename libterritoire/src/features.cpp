@@ -43,9 +43,10 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
     const int id_col = spec.id_field.empty() ? -1 : data.column(spec.id_field);
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);
     const int cat_col = rules.category_field.empty() ? -1 : data.column(rules.category_field);
+    const RecordLocator locator(ws, spec, data);
     for (const auto& rec : data.records) {
         auto problem = [&](Severity sev, const char* kind, const std::string& field, const std::string& msg) {
-            d.problems.report(Problem{sev, kind, spec.name, rec.ref, field, msg});
+            d.problems.report(source_problem(spec, sev, kind, rec.ref, field, msg));
         };
         Item item;
         item.record = &rec;
@@ -63,7 +64,7 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
             item.category = "non renseigné";
         }
 
-        const RecordLocation where = locate_record(ws, spec, data, rec);
+        const RecordLocation where = locator.locate(rec);
         item.provenance.location_method = where.located ? where.method : "none";
         if (!where.located) {
             ++stats.unlocated;
@@ -99,8 +100,8 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
         accept(std::move(item));
     }
     if (stats.outside) {
-        d.problems.report(Problem{Severity::info, "outside_territory", spec.name, {}, {},
-                                  std::to_string(stats.outside) + " entité(s) hors du territoire ignorée(s)"});
+        d.problems.report(source_problem(spec, Severity::info, "outside_territory", {}, {},
+                                  std::to_string(stats.outside) + " entité(s) hors du territoire ignorée(s)"));
     }
     d.stats.push_back(stats);
 }
@@ -127,8 +128,8 @@ void build_places(Workspace& ws, Diagnostic& d) {
                     if (const auto v = detail::parse_number(text)) {
                         p.capacity = *v;
                     } else if (!detail::trim(text).empty()) {
-                        d.problems.report(Problem{Severity::warning, "invalid_number", spec.name, item.record->ref,
-                                                  spec.capacity_field, "capacité illisible « " + text + " »"});
+                        d.problems.report(source_problem(spec, Severity::warning, "invalid_number", item.record->ref,
+                                                  spec.capacity_field, "capacité illisible « " + text + " »"));
                     }
                 }
                 d.places.push_back(std::move(p));

@@ -31,7 +31,7 @@ void build_links(Workspace& /*ws*/, Diagnostic& d, const std::map<std::string, s
     std::map<std::pair<std::string, std::string>, Merged> merged;
     for (const auto& rec : data.records) {
         auto problem = [&](Severity sev, const char* kind, const std::string& field, const std::string& msg) {
-            d.problems.report(Problem{sev, kind, spec.name, rec.ref, field, msg});
+            d.problems.report(source_problem(spec, sev, kind, rec.ref, field, msg));
             ++stats.rejected;
         };
         const std::string s = detail::trim(rec.values[static_cast<std::size_t>(s_col)]);
@@ -77,9 +77,9 @@ void build_links(Workspace& /*ws*/, Diagnostic& d, const std::map<std::string, s
         const auto key = s < t ? std::pair{s, t} : std::pair{t, s};
         auto [it, inserted] = merged.try_emplace(key);
         if (!inserted) {
-            d.problems.report(Problem{Severity::info, "duplicate_link", spec.name, rec.ref, {},
+            d.problems.report(source_problem(spec, Severity::info, "duplicate_link", rec.ref, {},
                                       "lien « " + key.first + " » – « " + key.second +
-                                          " » déjà présent : poids additionnés"});
+                                          " » déjà présent : poids additionnés"));
         }
         it->second.weight += weight;
         if (k_col >= 0) {

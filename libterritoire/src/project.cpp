@@ -185,6 +185,19 @@ Project parse_project(const std::string& text, const fs::path& file) {
                                                    s.block + "]]");
         }
     };
+    // Source names go into provenance and generated ids (`<name>:<line>`): two blocks of the same kind
+    // must not share one, or their generated ids would collide.
+    for (const auto* blocks : {&project.places, &project.actors}) {
+        std::set<std::string> names;
+        for (const auto& b : *blocks) {
+            if (!names.insert(b.name).second) {
+                Location loc{ctx.file, {}, "ligne " + std::to_string(b.line), "name"};
+                throw ProjectError(loc, "nom de source « " + b.name + " » déjà utilisé par un autre bloc [[" +
+                                            b.block.substr(0, b.block.find('[')) +
+                                            "]] ; donnez à chaque bloc un name = \"…\" distinct");
+            }
+        }
+    }
     for (const auto& p : project.places) check_one_of(p, "kind", "kind_field", p.kind, p.kind_field, "places");
     for (const auto& a : project.actors)
         check_one_of(a, "family", "family_field", a.family, a.family_field, "actors");
@@ -196,6 +209,10 @@ Project parse_project(const std::string& text, const fs::path& file) {
         project.links = parse_source(ctx, t, "links", {&kCommon, &kLinks});
         get_string(ctx, t, "source_field", true, "links");
         get_string(ctx, t, "target_field", true, "links");
+        if (project.links->source_field == project.links->target_field) {
+            throw ProjectError(at(ctx, *t.get("target_field"), "target_field"),
+                               "source_field et target_field désignent le même champ");
+        }
     }
     return project;
 }

@@ -145,7 +145,7 @@ SourceData read_ogr(const SourceSpec& spec) {
     while (OGRFeature* raw = layer->GetNextFeature()) {
         detail::FeaturePtr f(raw);
         Record rec;
-        rec.ref = "entité " + std::to_string(f->GetFID());
+        rec.ref = "FID " + std::to_string(f->GetFID());
         rec.values.resize(data.columns.size());
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             if (f->IsFieldSetAndNotNull(i)) rec.values[static_cast<std::size_t>(i)] = f->GetFieldAsString(i);
@@ -210,13 +210,18 @@ SourceData read_source(const SourceSpec& spec) {
     return data;
 }
 
+Problem source_problem(const SourceSpec& spec, Severity severity, std::string kind, std::string feature,
+                       std::string field, std::string message) {
+    return Problem{severity, std::move(kind), spec.name, spec.block, std::move(feature), std::move(field), std::move(message)};
+}
+
 std::size_t report_read_issues(ProblemReporter& problems, const SourceSpec& spec, const SourceData& data) {
     for (std::size_t line : data.malformed_lines) {
-        problems.report(Problem{Severity::warning, "malformed_row", spec.name, "ligne " + std::to_string(line), {},
-                                "nombre de champs différent de l'en-tête : ligne ignorée"});
+        problems.report(source_problem(spec, Severity::warning, "malformed_row", "ligne " + std::to_string(line), {},
+                                       "nombre de champs différent de l'en-tête : ligne ignorée"));
     }
     for (const auto& w : data.warnings) {
-        problems.report(Problem{Severity::warning, "reader_warning", spec.name, {}, {}, "GDAL : " + w});
+        problems.report(source_problem(spec, Severity::warning, "reader_warning", {}, {}, "GDAL : " + w));
     }
     return data.malformed_lines.size();
 }

@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "territoire/model.hpp"
+#include "territoire/problems.hpp"
 #include "territoire/project.hpp"
 
 namespace territoire {
 
 struct Record {
-    std::string ref;                  ///< "ligne 12" (delimited text) or "entité 3" (OGR FID)
+    std::string ref;                  ///< "ligne 12" (delimited text) or "FID 3" (OGR feature id)
     std::vector<std::string> values;  ///< one per column; empty = missing
     Wkb geometry;                     ///< source geometry, 2D, source CRS; empty if none
 };
@@ -37,7 +38,10 @@ struct SourceData {
 /// not make the file unusable: they are listed in the result and reported by report_read_issues.
 SourceData read_source(const SourceSpec& spec);
 
-class ProblemReporter;
+/// A problem found in a record of `spec`'s source (source name and block filled in).
+Problem source_problem(const SourceSpec& spec, Severity severity, std::string kind, std::string feature,
+                       std::string field, std::string message);
+
 /// Reports the malformed rows and reader warnings of `data`; returns the number of rows lost.
 std::size_t report_read_issues(ProblemReporter& problems, const SourceSpec& spec, const SourceData& data);
 

@@ -216,12 +216,14 @@ Table data_quality_table(const Diagnostic& d) {
     add_field(t, "severity", FieldType::text, "Gravité");
     add_field(t, "kind", FieldType::text, "Type de problème");
     add_field(t, "source", FieldType::text, "Source");
+    add_field(t, "block", FieldType::text, "Bloc du fichier de projet");
     add_field(t, "feature", FieldType::text, "Entité");
     add_field(t, "field", FieldType::text, "Champ");
     add_field(t, "message", FieldType::text, "Message");
     std::int64_t n = 0;
     for (const auto& p : d.problems.problems()) {
-        t.rows.push_back({++n, std::string(to_string(p.severity)), p.kind, opt_text(p.source), opt_text(p.feature),
+        t.rows.push_back({++n, std::string(to_string(p.severity)), p.kind, opt_text(p.source), opt_text(p.block),
+                          opt_text(p.feature),
                           opt_text(p.field), p.message});
     }
     return t;

@@ -139,17 +139,44 @@ bool representative(const detail::GeosContext& ctx, const GEOSGeometry* g, doubl
 
 }  // namespace
 
-RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const SourceData& data, const Record& rec) {
+RecordLocator::RecordLocator(Workspace& ws, const SourceSpec& spec, const SourceData& data)
+    : ws_(ws), spec_(spec) {
     const auto& loc = spec.location;
-    auto value = [&](const std::string& field) -> const std::string& {
-        return rec.values[static_cast<std::size_t>(data.column(field))];
-    };
+    auto col = [&](const std::string& field) { return field.empty() ? -1 : data.column(field); };
+    x_col_ = col(loc.x_field);
+    y_col_ = col(loc.y_field);
+    wkt_col_ = col(loc.wkt_field);
+    latlon_col_ = col(loc.latlon_field);
+    std::string crs = loc.crs;
+    if (latlon_col_ >= 0 || ((x_col_ >= 0 || wkt_col_ >= 0) && crs.empty())) crs = "EPSG:4326";
+    if (!loc.uses_fields()) {
+        if (data.delimited) {
+            throw InputError(Location{spec.path_as_written, {}, {}, "x_field"},
+                             "texte délimité sans localisation : indiquez x_field et y_field, wkt_field ou latlon_field "
+                             "dans le bloc [" + spec.block + "]");
+        }
+        if (crs.empty()) crs = data.crs;
+        const bool any_geometry = std::any_of(data.records.begin(), data.records.end(),
+                                              [](const Record& r) { return !r.geometry.empty(); });
+        if (crs.empty() && any_geometry) {
+            throw InputError(Location{spec.path_as_written, data.layer, {}, "crs"},
+                             "système de coordonnées inconnu : indiquez crs = \"EPSG:…\" dans le bloc [" + spec.block + "]");
+        }
+    }
+    if (!crs.empty()) transformer_ = &source_transformer(ws, spec, data, crs);
+}
+
+RecordLocation RecordLocator::locate(const Record& rec) const {
+    const auto& loc = spec_.location;
+    auto value = [&](int col) -> const std::string& { return rec.values[static_cast<std::size_t>(col)]; };
     RecordLocation r;
-    if (!loc.x_field.empty()) {
-        const std::string& xs = value(loc.x_field);
-        const std::string& ys = value(loc.y_field);
+    if (x_col_ >= 0) {
+        const std::string xs = detail::trim(value(x_col_));
+        const std::string ys = detail::trim(value(y_col_));
         if (xs.empty() && ys.empty())
             return fail("missing_coordinates", loc.x_field, "coordonnées absentes", "coordinates");
+        if (xs.empty() || ys.empty())
+            return fail("missing_coordinates", xs.empty() ? loc.x_field : loc.y_field, "coordonnée absente", "coordinates");
         const auto x = detail::parse_number(xs);
         const auto y = detail::parse_number(ys);
         if (!x) return fail("invalid_coordinates", loc.x_field, "coordonnée illisible « " + xs + " »", "coordinates");
@@ -157,14 +184,21 @@ RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const Source
         r.x = *x;
         r.y = *y;
         r.method = "coordinates";
-        if (!source_transformer(ws, spec, data, loc.crs.empty() ? "EPSG:4326" : loc.crs).transform(r.x, r.y))
+        if ((loc.crs.empty() || loc.crs == "EPSG:4326") && (std::abs(*x) > 180 || std::abs(*y) > 90)) {
+            const bool y_bad = std::abs(*y) > 90;
+            return fail("invalid_coordinates", y_bad ? loc.y_field : loc.x_field,
+                        std::string(y_bad ? "latitude" : "longitude") + " hors limites (" + xs + ", " + ys +
+                            ") : colonnes inversées, ou indiquez crs = \"…\" si ce ne sont pas des degrés WGS 84",
+                        "coordinates");
+        }
+        if (!transformer_->transform(r.x, r.y))
             return fail("invalid_coordinates", loc.x_field,
                         "coordonnées hors du domaine du système de coordonnées (" + xs + ", " + ys + ")", "coordinates");
         r.located = true;
         return r;
     }
-    if (!loc.latlon_field.empty()) {
-        const std::string& text = value(loc.latlon_field);
+    if (latlon_col_ >= 0) {
+        const std::string& text = value(latlon_col_);
         if (detail::trim(text).empty())
             return fail("missing_coordinates", loc.latlon_field, "coordonnées absentes", "latlon");
         double lat = 0, lon = 0;
@@ -174,38 +208,33 @@ RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const Source
         r.x = lon;
         r.y = lat;
         r.method = "latlon";
-        if (!source_transformer(ws, spec, data, "EPSG:4326").transform(r.x, r.y))
+        if (!transformer_->transform(r.x, r.y))
             return fail("invalid_coordinates", loc.latlon_field, "coordonnées impossibles à reprojeter", "latlon");
         r.located = true;
         return r;
     }
-    detail::GeomPtr g(nullptr, detail::GeomDeleter{ws.geos.handle()});
-    std::string crs = loc.crs;
+    detail::GeomPtr g(nullptr, detail::GeomDeleter{ws_.geos.handle()});
     std::string field;
-    if (!loc.wkt_field.empty()) {
+    if (wkt_col_ >= 0) {
         r.method = "wkt";
         field = loc.wkt_field;
-        const std::string& text = value(loc.wkt_field);
+        const std::string& text = value(wkt_col_);
         if (detail::trim(text).empty()) return fail("missing_coordinates", field, "géométrie WKT absente", "wkt");
-        g = detail::from_wkt(ws.geos, text);
+        g = detail::from_wkt(ws_.geos, text);
         if (!g) return fail("invalid_geometry", field, "WKT illisible « " + text.substr(0, 60) + " »", "wkt");
-        if (crs.empty()) crs = "EPSG:4326";
     } else {
         r.method = "geometry";
         if (rec.geometry.empty()) return fail("missing_coordinates", {}, "entité sans géométrie", "geometry");
-        g = detail::from_wkb(ws.geos, rec.geometry);
-        if (crs.empty()) crs = data.crs;
-        if (crs.empty())
-            throw InputError(Location{spec.path_as_written, data.layer, {}, "crs"},
-                             "système de coordonnées inconnu : indiquez crs = \"EPSG:…\" dans le bloc [" +
-                                 spec.block + "]");
+        g = detail::GeomPtr(GEOSGeomFromWKB_buf_r(ws_.geos.handle(), rec.geometry.data(), rec.geometry.size()),
+                            detail::GeomDeleter{ws_.geos.handle()});
+        if (!g) return fail("invalid_geometry", {}, "géométrie illisible : " + ws_.geos.last_error(), "geometry");
     }
-    if (GEOSisEmpty_r(ws.geos.handle(), g.get()) == 1)
+    if (GEOSisEmpty_r(ws_.geos.handle(), g.get()) == 1)
         return fail("missing_coordinates", field, "géométrie vide", r.method);
-    detail::GeomPtr projected = source_transformer(ws, spec, data, crs).transform(ws.geos, g.get());
+    detail::GeomPtr projected = transformer_->transform(ws_.geos, g.get());
     if (!projected)
         return fail("invalid_coordinates", field, "géométrie impossible à reprojeter", r.method);
-    if (!representative(ws.geos, projected.get(), r.x, r.y))
+    if (!representative(ws_.geos, projected.get(), r.x, r.y))
         return fail("invalid_geometry", field, "aucun point représentatif", r.method);
     r.located = true;
     return r;
@@ -215,7 +244,7 @@ detail::GeomPtr record_polygon(Workspace& ws, const SourceSpec& spec, const Sour
                                ProblemReporter& problems) {
     const auto h = ws.geos.handle();
     auto report = [&](Severity sev, const char* kind, const std::string& message) {
-        problems.report(Problem{sev, kind, spec.name, rec.ref, spec.location.wkt_field, message});
+        problems.report(source_problem(spec, sev, kind, rec.ref, spec.location.wkt_field, message));
     };
     detail::GeomPtr none(nullptr, detail::GeomDeleter{h});
     detail::GeomPtr g(nullptr, detail::GeomDeleter{h});
@@ -225,7 +254,7 @@ detail::GeomPtr record_polygon(Workspace& ws, const SourceSpec& spec, const Sour
         g = detail::from_wkt(ws.geos, text);
         if (crs.empty()) crs = "EPSG:4326";
     } else if (!rec.geometry.empty()) {
-        g = detail::from_wkb(ws.geos, rec.geometry);
+        g = detail::GeomPtr(GEOSGeomFromWKB_buf_r(h, rec.geometry.data(), rec.geometry.size()), detail::GeomDeleter{h});
         if (crs.empty()) crs = data.crs;
     }
     if (!g || GEOSisEmpty_r(h, g.get()) == 1) {
@@ -249,7 +278,11 @@ detail::GeomPtr record_polygon(Workspace& ws, const SourceSpec& spec, const Sour
         char* reason = GEOSisValidReason_r(h, projected.get());
         const std::string why = reason ? reason : "";
         GEOSFree_r(h, reason);
-        projected = detail::own(ws.geos, GEOSMakeValid_r(h, projected.get()), "réparation de géométrie");
+        GEOSGeometry* repaired = GEOSMakeValid_r(h, projected.get());
+        if (!repaired)
+            throw InputError(Location{spec.path_as_written, data.layer, rec.ref, {}},
+                             "géométrie invalide que GEOS ne sait pas réparer : " + ws.geos.last_error());
+        projected = detail::GeomPtr(repaired, detail::GeomDeleter{h});
         report(Severity::warning, "invalid_geometry_repaired", "géométrie invalide réparée (" + why + ")");
     }
     projected = detail::polygonal_part(ws.geos, std::move(projected));

@@ -73,8 +73,20 @@ struct RecordLocation {
     std::string message;  ///< French
 };
 
-/// Step `normalise` for one record: reads its location as the block says and reprojects it.
-RecordLocation locate_record(Workspace& ws, const SourceSpec& spec, const SourceData& data, const Record& rec);
+/// Step `normalise`: reads each record's location as the block says and reprojects it. Columns and
+/// the transformation are resolved once per block; a block that cannot be located at all (delimited
+/// text without location keys, geometries without a CRS, an unusable CRS) is an InputError.
+class RecordLocator {
+public:
+    RecordLocator(Workspace& ws, const SourceSpec& spec, const SourceData& data);
+    RecordLocation locate(const Record& rec) const;
+
+private:
+    Workspace& ws_;
+    const SourceSpec& spec_;
+    int x_col_ = -1, y_col_ = -1, wkt_col_ = -1, latlon_col_ = -1;
+    const detail::Transformer* transformer_ = nullptr;
+};
 
 /// Polygonal geometry of a record in the working CRS, repaired when invalid (reported), as a
 /// MultiPolygon; null with a problem reported when unusable.

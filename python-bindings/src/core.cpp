@@ -126,6 +126,7 @@ PYBIND11_MODULE(_core, m) {
                      row["severity"] = territoire::to_string(p.severity);
                      row["kind"] = p.kind;
                      row["source"] = p.source;
+                     row["block"] = p.block;
                      row["feature"] = p.feature;
                      row["field"] = p.field;
                      row["message"] = p.message;

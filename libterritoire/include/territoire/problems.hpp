@@ -19,7 +19,8 @@ const char* to_string(Severity s) noexcept;
 struct Problem {
     Severity severity = Severity::warning;
     std::string kind;
-    std::string source;   ///< source block name (e.g. `bibliotheques`)
+    std::string source;   ///< source name (e.g. `bibliotheques`)
+    std::string block;    ///< project-file block (e.g. `places[1]`), which tells apart two blocks reading one file
     std::string feature;  ///< "ligne 12" / "entité 3" / an id
     std::string field;    ///< column concerned, if any
     std::string message;
