@@ -10,6 +10,9 @@
 
 namespace territoire {
 
+/// Share of an area's surface that must lie inside the territory for the area to be kept.
+constexpr double kMinOverlap = 0.01;
+
 void build_areas(Workspace& ws, Diagnostic& d) {
     const SourceSpec& spec = d.project.areas;
     const SourceData data = read_source(spec);
@@ -39,11 +42,29 @@ void build_areas(Workspace& ws, Diagnostic& d) {
             ++stats.rejected;
             continue;
         }
-        // Keep areas that share surface with the territory; touching along an edge is not enough.
+        // Keep areas that really share surface with the territory. Layers from different producers
+        // overlap their neighbours by slivers along shared borders: an area with less than
+        // kMinOverlap of its surface inside the territory is a neighbour, not part of the study area.
         if (GEOSPreparedIntersects_r(h, ws.territory_prepared.get(), g.get()) != 1 ||
             GEOSPreparedTouches_r(h, ws.territory_prepared.get(), g.get()) == 1) {
             ++stats.outside;
             continue;
+        }
+        if (GEOSPreparedCovers_r(h, ws.territory_prepared.get(), g.get()) != 1) {
+            double whole = 0, inside = 0;
+            detail::GeomPtr common = detail::own(ws.geos, GEOSIntersection_r(h, g.get(), ws.territory.get()),
+                                                 "intersection zone/territoire");
+            GEOSArea_r(h, g.get(), &whole);
+            GEOSArea_r(h, common.get(), &inside);
+            if (whole <= 0 || inside < kMinOverlap * whole) {
+                ++stats.outside;
+                if (inside > 0) {
+                    problem(Severity::info, "area_sliver", {},
+                            "zone « " + area.id + " » : " + std::to_string(static_cast<int>(100 * inside / whole)) +
+                                " % de sa surface dans le territoire (moins de 1 %) : considérée comme voisine, ignorée");
+                }
+                continue;
+            }
         }
         if (!seen.insert(area.id).second) {
             problem(Severity::warning, "duplicate_id", spec.id_field,

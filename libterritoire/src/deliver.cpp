@@ -272,8 +272,9 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
         if (progress) progress("deliver", msg);
     };
     Delivery out;
-    const std::string manifest = manifest_of(d).dump(2);
-    const std::string manifest_compact = manifest_of(d).dump();
+    const nlohmann::json manifest_json = manifest_of(d);  // hashes every input once
+    const std::string manifest = manifest_json.dump(2);
+    const std::string manifest_compact = manifest_json.dump();
 
     out.geopackage = dir / "diagnostic.gpkg";
     say("écriture de " + out.geopackage.string());

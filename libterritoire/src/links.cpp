@@ -16,6 +16,10 @@ void build_links(Workspace& /*ws*/, Diagnostic& d, const std::map<std::string, s
     const SourceData data = read_source(spec);
     SourceStats stats{spec.block, spec.name, data.records.size() + data.malformed_lines.size(), 0, 0, 0, 0, 0};
     stats.rejected += report_read_issues(d.problems, spec, data);
+    // Ids dropped by an actors block's own `where` never reach us: say so in the message.
+    const bool any_where = std::any_of(d.project.actors.begin(), d.project.actors.end(),
+                                       [](const SourceSpec& a) { return !a.where.empty(); });
+    const std::string unknown_hint = any_where ? " (absent des sources d'acteurs, ou écarté par leur filtre where)" : "";
     std::set<std::string> actor_ids;
     for (const auto& a : d.actors) actor_ids.insert(a.id);
 
@@ -49,7 +53,7 @@ void build_links(Workspace& /*ws*/, Diagnostic& d, const std::map<std::string, s
         bool ok = true;
         for (const auto& [id, field] : {std::pair{s, spec.source_field}, std::pair{t, spec.target_field}}) {
             if (ok && !actor_ids.count(id) && !dropped_actor_ids.count(id)) {
-                problem(Severity::warning, "unknown_actor", field, "acteur « " + id + " » inconnu : lien ignoré");
+                problem(Severity::warning, "unknown_actor", field, "acteur « " + id + " » inconnu" + unknown_hint + " : lien ignoré");
                 ok = false;
             }
         }

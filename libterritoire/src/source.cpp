@@ -111,8 +111,21 @@ SourceData read_ogr(const SourceSpec& spec) {
     detail::GdalErrorTrap trap;
     SourceData data;
     data.file = spec.path_as_written;
+    // `encoding` is honoured by the Shapefile driver (a .dbf without .cpg); other OGR formats define
+    // their own encoding, so the key is refused there rather than silently ignored.
+    std::vector<std::string> open_options;
+    if (!spec.encoding.empty()) open_options.push_back("ENCODING=" + spec.encoding);
+    std::vector<const char*> option_ptrs;
+    for (const auto& o : open_options) option_ptrs.push_back(o.c_str());
+    option_ptrs.push_back(nullptr);
+    const char* const shapefile_only[] = {"ESRI Shapefile", nullptr};
     detail::DatasetPtr ds(GDALDataset::Open(spec.path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                            nullptr, nullptr, nullptr));
+                                            spec.encoding.empty() ? nullptr : shapefile_only, option_ptrs.data(),
+                                            nullptr));
+    if (!ds && !spec.encoding.empty()) {
+        throw InputError(where_of(spec, "encoding"),
+                         "encoding ne s'applique qu'aux textes délimités (.csv, .tsv, .txt) et aux Shapefiles");
+    }
     if (!ds) {
         const std::string why = trap.failures();
         throw InputError(where_of(spec), "source illisible" + (why.empty() ? std::string(" (fichier absent ou format non reconnu)") : " : " + why));
@@ -148,7 +161,14 @@ SourceData read_ogr(const SourceSpec& spec) {
         rec.ref = "FID " + std::to_string(f->GetFID());
         rec.values.resize(data.columns.size());
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
-            if (f->IsFieldSetAndNotNull(i)) rec.values[static_cast<std::size_t>(i)] = f->GetFieldAsString(i);
+            if (!f->IsFieldSetAndNotNull(i)) continue;
+            std::string value = f->GetFieldAsString(i);
+            if (detail::invalid_utf8_at(value) != std::string::npos) {
+                throw InputError(Location{spec.path_as_written, data.layer, rec.ref, data.columns[static_cast<std::size_t>(i)]},
+                                 "texte non UTF-8 ; indiquez l'encodage de la source, par exemple encoding = \"ISO-8859-1\" "
+                                 "(textes délimités et Shapefiles)");
+            }
+            rec.values[static_cast<std::size_t>(i)] = std::move(value);
         }
         if (OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty()) {
             std::unique_ptr<OGRGeometry> linear;

@@ -287,6 +287,18 @@ void build_tables(Workspace& /*ws*/, Diagnostic& d) {
     d.tables.push_back(sheets_families(d));
     d.tables.push_back(sheets_areas(d));
     d.tables.push_back(data_quality_table(d));
+    for (auto& t : d.tables) make_field_names_unique(t);
+}
+
+void make_field_names_unique(Table& t) {
+    // Generated names can meet: a family "x per 10k" gives n_actors_x_per_10k, like the rate of "x".
+    // The later field gets a numeric suffix; `check` and `run` then see the same, writable table.
+    std::set<std::string> used;
+    for (auto& f : t.fields) {
+        std::string name = f.name;
+        for (int k = 2; !used.insert(name).second; ++k) name = f.name + "_" + std::to_string(k);
+        f.name = name;
+    }
 }
 
 int Table::field_index(const std::string& field_name) const {

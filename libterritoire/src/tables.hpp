@@ -26,6 +26,9 @@ std::string describe_counts(const std::map<std::string, std::size_t>& counts, st
 /// Index of each actor id in Diagnostic::actors.
 std::map<std::string, std::size_t> actor_index(const Diagnostic& d);
 
+/// Renames fields whose generated names collide (suffix _2, _3…), keeping the first as it is.
+void make_field_names_unique(Table& t);
+
 Table sheets_families(const Diagnostic& d);  // sheets.cpp
 Table sheets_areas(const Diagnostic& d);     // sheets.cpp
 

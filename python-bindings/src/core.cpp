@@ -81,6 +81,18 @@ py::dict table_dict(const Diagnostic& d, const std::string& name) {
     return out;
 }
 
+// Raises `type` with the message and, as attributes, where the problem lies (None when unknown), so
+// that scripts can point at the file, layer, feature and field without parsing the message.
+void raise_located(const py::handle& type, const char* what, const territoire::Location* where) {
+    py::object exc = py::reinterpret_borrow<py::object>(type)(what);
+    auto attr = [](const std::string& v) -> py::object { return v.empty() ? py::object(py::none()) : py::object(py::str(v)); };
+    exc.attr("file") = where ? attr(where->file) : py::none();
+    exc.attr("layer") = where ? attr(where->layer) : py::none();
+    exc.attr("feature") = where ? attr(where->feature) : py::none();
+    exc.attr("field") = where ? attr(where->field) : py::none();
+    PyErr_SetObject(type.ptr(), exc.ptr());
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -94,13 +106,13 @@ PYBIND11_MODULE(_core, m) {
         try {
             if (p) std::rethrow_exception(p);
         } catch (const territoire::ProjectError& e) {
-            project_error(e.what());
+            raise_located(project_error, e.what(), &e.where());
         } catch (const territoire::InputError& e) {
-            input_error(e.what());
+            raise_located(input_error, e.what(), &e.where());
         } catch (const territoire::OutputError& e) {
-            output_error(e.what());
+            raise_located(output_error, e.what(), nullptr);
         } catch (const territoire::Error& e) {
-            error(e.what());
+            raise_located(error, e.what(), nullptr);
         }
     });
 

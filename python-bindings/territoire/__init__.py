@@ -9,7 +9,8 @@ Run a project file and continue in GeoPandas or networkx::
 
 Errors from the library are raised as :class:`Error` or one of its subclasses
 :class:`ProjectError` (the project file), :class:`InputError` (a data source) and
-:class:`OutputError` (writing the results); their message names the file, line or feature, and field.
+:class:`OutputError` (writing the results); their message names the file, line or feature, and field,
+and the attributes ``file``, ``layer``, ``feature`` and ``field`` hold the same (None when unknown).
 """
 from __future__ import annotations
 

@@ -127,6 +127,7 @@ def test_project_errors_are_project_error_naming_the_line(tmp_path):
         territoire.analyse(bad)
     assert "id_fied" in str(err.value) and "ligne 5" in str(err.value)
     assert isinstance(err.value, territoire.Error)
+    assert err.value.field == "id_fied" and err.value.feature == "ligne 5" and err.value.file.endswith("project.toml")
 
 
 def test_input_errors_are_input_error_naming_the_field(tmp_path):
@@ -136,6 +137,7 @@ def test_input_errors_are_input_error_naming_the_field(tmp_path):
     with pytest.raises(territoire.InputError) as err:
         territoire.analyse(project)
     assert "familles" in str(err.value) and "acteurs.csv" in str(err.value)
+    assert err.value.field == "familles" and err.value.file == "acteurs.csv"
 
 
 def test_output_errors_are_output_error(tmp_path):
