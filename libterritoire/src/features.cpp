@@ -44,6 +44,8 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);
     const int cat_col = rules.category_field.empty() ? -1 : data.column(rules.category_field);
     const RecordLocator locator(ws, spec, data);
+    constexpr std::size_t kSwapSample = 50;
+    std::size_t swap_checked = 0, swap_inside = 0;
     for (const auto& rec : data.records) {
         auto problem = [&](Severity sev, const char* kind, const std::string& field, const std::string& msg) {
             d.problems.report(source_problem(spec, sev, kind, rec.ref, field, msg));
@@ -77,6 +79,11 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
             }
         } else if (!ws.in_territory(where.x, where.y)) {
             ++stats.outside;
+            // A few outside points are checked with x and y swapped: a classic mix-up of columns.
+            if (swap_checked < kSwapSample) {
+                ++swap_checked;
+                if (locator.inside_if_swapped(where)) ++swap_inside;
+            }
             dropped(item.id);
             continue;
         } else {
@@ -98,6 +105,13 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
         }
         ++stats.kept;
         accept(std::move(item));
+    }
+    if (swap_inside > 0 && 2 * swap_inside >= swap_checked) {
+        d.problems.report(source_problem(
+            spec, Severity::warning, "swapped_coordinates", {}, spec.location.x_field,
+            std::to_string(swap_inside) + " des " + std::to_string(swap_checked) +
+                " premières entités hors du territoire y seraient avec x et y inversés : x_field et y_field "
+                "sont-ils intervertis ?"));
     }
     if (stats.outside) {
         d.problems.report(source_problem(spec, Severity::info, "outside_territory", {}, {},

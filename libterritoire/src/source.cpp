@@ -189,7 +189,30 @@ SourceData read_ogr(const SourceSpec& spec) {
     return data;
 }
 
+// Columns that hold personal data in French sources (RNA manager and declarant fields, contact
+// details): they are never carried into outputs, so mapping one into an output field is refused.
+bool is_personal_column(const std::string& name) {
+    std::string n;
+    for (char c : name) n.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    auto starts = [&](const char* p) { return n.rfind(p, 0) == 0; };
+    auto has = [&](const char* p) { return n.find(p) != std::string::npos; };
+    return starts("dir_") || starts("adrg_") || has("mail") || has("courriel") || has("telephone") ||
+           has("téléphone") || n == "tel" || n == "tél" || has("dirigeant") || has("declarant") || has("déclarant");
+}
+
 void check_fields(const SourceSpec& spec, const SourceData& data) {
+    const std::pair<const char*, const std::string*> carried[] = {
+        {"id_field", &spec.id_field}, {"name_field", &spec.name_field}, {"kind_field", &spec.kind_field},
+        {"family_field", &spec.family_field}, {"source_field", &spec.source_field},
+        {"target_field", &spec.target_field}, {"capacity_field", &spec.capacity_field},
+    };
+    for (const auto& [key, value] : carried) {
+        if (!value->empty() && is_personal_column(*value)) {
+            throw InputError(Location{spec.path_as_written, data.layer, {}, *value},
+                             std::string("champ de données personnelles : il ne peut pas être repris dans les sorties (clé ") +
+                                 key + " du bloc [" + spec.block + "])");
+        }
+    }
     const std::pair<const char*, const std::string*> keys[] = {
         {"id_field", &spec.id_field},           {"name_field", &spec.name_field},
         {"population_field", &spec.population_field}, {"kind_field", &spec.kind_field},

@@ -166,6 +166,12 @@ RecordLocator::RecordLocator(Workspace& ws, const SourceSpec& spec, const Source
     if (!crs.empty()) transformer_ = &source_transformer(ws, spec, data, crs);
 }
 
+bool RecordLocator::inside_if_swapped(const RecordLocation& where) const {
+    if (where.method != "coordinates" || !transformer_) return false;
+    double x = where.raw_y, y = where.raw_x;
+    return transformer_->transform(x, y) && ws_.in_territory(x, y);
+}
+
 RecordLocation RecordLocator::locate(const Record& rec) const {
     const auto& loc = spec_.location;
     auto value = [&](int col) -> const std::string& { return rec.values[static_cast<std::size_t>(col)]; };
@@ -181,8 +187,8 @@ RecordLocation RecordLocator::locate(const Record& rec) const {
         const auto y = detail::parse_number(ys);
         if (!x) return fail("invalid_coordinates", loc.x_field, "coordonnée illisible « " + xs + " »", "coordinates");
         if (!y) return fail("invalid_coordinates", loc.y_field, "coordonnée illisible « " + ys + " »", "coordinates");
-        r.x = *x;
-        r.y = *y;
+        r.x = r.raw_x = *x;
+        r.y = r.raw_y = *y;
         r.method = "coordinates";
         if ((loc.crs.empty() || loc.crs == "EPSG:4326") && (std::abs(*x) > 180 || std::abs(*y) > 90)) {
             const bool y_bad = std::abs(*y) > 90;

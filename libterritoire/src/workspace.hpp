@@ -71,6 +71,8 @@ struct RecordLocation {
     std::string problem;  ///< missing_coordinates | invalid_coordinates | invalid_geometry
     std::string field;
     std::string message;  ///< French
+    double raw_x = 0;     ///< the two numbers as read (coordinates method), for the swapped-axes check
+    double raw_y = 0;
 };
 
 /// Step `normalise`: reads each record's location as the block says and reprojects it. Columns and
@@ -80,6 +82,8 @@ class RecordLocator {
 public:
     RecordLocator(Workspace& ws, const SourceSpec& spec, const SourceData& data);
     RecordLocation locate(const Record& rec) const;
+    /// For a record located from x/y fields: would it fall inside the territory with x and y swapped?
+    bool inside_if_swapped(const RecordLocation& where) const;
 
 private:
     Workspace& ws_;
