@@ -1,6 +1,7 @@
 // areas.cpp — step `areas`: neighbourhoods (IRIS, quartiers, member communes) inside the territory,
 // with their population, indexed for point assignment.
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
 #include <set>
 
@@ -12,6 +13,16 @@ namespace territoire {
 
 /// Share of an area's surface that must lie inside the territory for the area to be kept.
 constexpr double kMinOverlap = 0.01;
+
+namespace {
+std::string percent(double v) {  // one decimal, French style: "0,9"
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    std::string s = buf;
+    std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+}
+}  // namespace
 
 void build_areas(Workspace& ws, Diagnostic& d) {
     const SourceSpec& spec = d.project.areas;
@@ -60,7 +71,7 @@ void build_areas(Workspace& ws, Diagnostic& d) {
                 ++stats.outside;
                 if (inside > 0) {
                     problem(Severity::info, "area_sliver", {},
-                            "zone « " + area.id + " » : " + std::to_string(static_cast<int>(100 * inside / whole)) +
+                            "zone « " + area.id + " » : " + percent(100 * inside / whole) +
                                 " % de sa surface dans le territoire (moins de 1 %) : considérée comme voisine, ignorée");
                 }
                 continue;

@@ -123,8 +123,20 @@ SourceData read_ogr(const SourceSpec& spec) {
                                             spec.encoding.empty() ? nullptr : shapefile_only, option_ptrs.data(),
                                             nullptr));
     if (!ds && !spec.encoding.empty()) {
-        throw InputError(where_of(spec, "encoding"),
-                         "encoding ne s'applique qu'aux textes délimités (.csv, .tsv, .txt) et aux Shapefiles");
+        // Blame `encoding` only when another driver can read the file.
+        detail::DatasetPtr other(GDALDataset::Open(spec.path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                                   nullptr, nullptr, nullptr));
+        if (other) {
+            throw InputError(where_of(spec, "encoding"),
+                             "encoding ne s'applique qu'aux textes délimités (.csv, .tsv, .txt) et aux Shapefiles");
+        }
+    }
+    if (ds && !spec.encoding.empty()) {
+        try {
+            detail::to_utf8("\xE9", spec.encoding);  // the Shapefile driver would ignore an unknown name
+        } catch (const Error& e) {
+            throw InputError(where_of(spec, "encoding"), e.what());
+        }
     }
     if (!ds) {
         const std::string why = trap.failures();
@@ -161,14 +173,7 @@ SourceData read_ogr(const SourceSpec& spec) {
         rec.ref = "FID " + std::to_string(f->GetFID());
         rec.values.resize(data.columns.size());
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
-            if (!f->IsFieldSetAndNotNull(i)) continue;
-            std::string value = f->GetFieldAsString(i);
-            if (detail::invalid_utf8_at(value) != std::string::npos) {
-                throw InputError(Location{spec.path_as_written, data.layer, rec.ref, data.columns[static_cast<std::size_t>(i)]},
-                                 "texte non UTF-8 ; indiquez l'encodage de la source, par exemple encoding = \"ISO-8859-1\" "
-                                 "(textes délimités et Shapefiles)");
-            }
-            rec.values[static_cast<std::size_t>(i)] = std::move(value);
+            if (f->IsFieldSetAndNotNull(i)) rec.values[static_cast<std::size_t>(i)] = f->GetFieldAsString(i);
         }
         if (OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty()) {
             std::unique_ptr<OGRGeometry> linear;
@@ -231,6 +236,28 @@ void check_fields(const SourceSpec& spec, const SourceData& data) {
     }
 }
 
+// Text of the columns the block uses must be UTF-8 (delimited text is checked whole when read); a
+// column the tool never reads may hold anything.
+void check_utf8(const SourceSpec& spec, const SourceData& data) {
+    std::vector<std::pair<int, std::string>> used;
+    for (const std::string* f : {&spec.id_field, &spec.name_field, &spec.population_field, &spec.kind_field,
+                                 &spec.capacity_field, &spec.family_field, &spec.source_field, &spec.target_field,
+                                 &spec.weight_field, &spec.location.x_field, &spec.location.y_field,
+                                 &spec.location.wkt_field, &spec.location.latlon_field}) {
+        if (!f->empty()) used.emplace_back(data.column(*f), *f);
+    }
+    for (const auto& rec : data.records) {
+        for (const auto& [col, name] : used) {
+            if (detail::invalid_utf8_at(rec.values[static_cast<std::size_t>(col)]) == std::string::npos) continue;
+            throw InputError(Location{spec.path_as_written, data.layer, rec.ref, name},
+                             spec.encoding.empty()
+                                 ? "texte non UTF-8 ; indiquez l'encodage de la source, par exemple encoding = \"ISO-8859-1\" "
+                                   "(textes délimités et Shapefiles)"
+                                 : "texte non UTF-8 malgré encoding = \"" + spec.encoding + "\" : vérifiez l'encodage");
+        }
+    }
+}
+
 }  // namespace
 
 int SourceData::column(const std::string& name) const {
@@ -250,6 +277,7 @@ SourceData read_source(const SourceSpec& spec) {
     }
     SourceData data = is_delimited_text(spec) ? read_delimited(spec) : read_ogr(spec);
     check_fields(spec, data);
+    if (!data.delimited) check_utf8(spec, data);
     return data;
 }
 

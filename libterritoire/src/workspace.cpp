@@ -164,6 +164,7 @@ RecordLocator::RecordLocator(Workspace& ws, const SourceSpec& spec, const Source
         }
     }
     if (!crs.empty()) transformer_ = &source_transformer(ws, spec, data, crs);
+    if (x_col_ >= 0) degrees_ = detail::is_geographic(crs);
 }
 
 bool RecordLocator::inside_if_swapped(const RecordLocation& where) const {
@@ -190,7 +191,7 @@ RecordLocation RecordLocator::locate(const Record& rec) const {
         r.x = r.raw_x = *x;
         r.y = r.raw_y = *y;
         r.method = "coordinates";
-        if ((loc.crs.empty() || loc.crs == "EPSG:4326") && (std::abs(*x) > 180 || std::abs(*y) > 90)) {
+        if (degrees_ && (std::abs(*x) > 180 || std::abs(*y) > 90)) {
             const bool y_bad = std::abs(*y) > 90;
             return fail("invalid_coordinates", y_bad ? loc.y_field : loc.x_field,
                         std::string(y_bad ? "latitude" : "longitude") + " hors limites (" + xs + ", " + ys +

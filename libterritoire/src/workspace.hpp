@@ -90,6 +90,7 @@ private:
     const SourceSpec& spec_;
     int x_col_ = -1, y_col_ = -1, wkt_col_ = -1, latlon_col_ = -1;
     const detail::Transformer* transformer_ = nullptr;
+    bool degrees_ = false;  ///< x/y fields in a geographic CRS: longitude/latitude range checked
 };
 
 /// Polygonal geometry of a record in the working CRS, repaired when invalid (reported), as a

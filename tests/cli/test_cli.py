@@ -363,3 +363,41 @@ def test_init_writes_a_skeleton_and_never_overwrites(run, tmp_path):
     assert again.returncode == 1
     assert str(skeleton) in again.stderr
     assert skeleton.read_text(encoding="utf-8") == "# mon projet\n"
+
+
+# ---- problems name their project-file block ----------------------------------------------------
+
+SAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "data" / "sample" / "deux-sevres" / "project.toml"
+
+
+def test_check_on_the_sample_shows_the_block_of_each_problem(run):
+    assert SAMPLE_PROJECT.is_file(), SAMPLE_PROJECT
+    r = run("check", SAMPLE_PROJECT)
+    assert r.returncode == 0, r.stderr
+    # The four faulty rows of liens-illustratifs.csv come from the [links] block.
+    assert "liens-illustratifs [links], ligne 253" in r.stdout  # the self-loop
+    assert "[warning] self_loop — liens-illustratifs [links]" in r.stdout
+    assert "[warning] missing_coordinates — bibliotheques [places[1]], ligne 2, champ 'Longitude'" in r.stdout
+    assert "[info] outside_territory — acteurs [actors[1]]" in r.stdout
+    # Every problem line names a block in brackets right after its source.
+    problem_lines = [l for l in r.stdout.splitlines() if l.lstrip().startswith(("[info]", "[warning]", "[error]"))]
+    assert problem_lines
+    for line in problem_lines:
+        source_part = line.split(" — ", 1)[1].split(" : ", 1)[0]
+        assert " [" in source_part and "]" in source_part, line
+
+
+def test_check_tells_apart_two_blocks_reading_the_same_file(run, project):
+    # A fourth commune without geometry: [territory] and [areas] both read communes.geojson and report it.
+    communes = COMMUNES[:-2] + (
+        ',{"type":"Feature","properties":{"code":"79009","nom":"Vide","population":10},"geometry":null}]}')
+    (project.parent / "communes.geojson").write_text(communes, encoding="utf-8")
+    r = run("check", project, "--all")
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stdout.splitlines() if "] missing_geometry — " in l]
+    assert len(lines) == 2, r.stdout
+    assert "communes [territory], FID 3" in lines[0]
+    assert "communes [areas], FID 3" in lines[1]
+    assert "lieux [places[1]], ligne 3, champ 'lon'" in r.stdout
+    assert "acteurs [actors[1]], ligne 4, champ 'position'" in r.stdout
+    assert "liens [links], ligne 4" in r.stdout

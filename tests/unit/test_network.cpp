@@ -287,3 +287,84 @@ TEST_CASE("network: seeded random graph (60 nodes, p = 0.08) satisfies invariant
         CHECK(m[v].closeness == Approx(closeness).margin(1e-12));
     }
 }
+
+TEST_CASE("network: many isolated nodes — betweenness and closeness normalised by the whole graph's n",
+          "[network]") {
+    // n = 508: a path of 5, a triangle and 500 isolated nodes. The component members are scattered
+    // among the isolated nodes so that local (per-component) and global indices differ.
+    // Path a-b-c-d-e = 10-100-200-300-400 (given in path order); triangle 7-250-507.
+    const std::size_t n = 508;
+    const std::size_t a = 10, b = 100, c = 200, d = 300, e = 400;
+    const std::size_t t1 = 7, t2 = 250, t3 = 507;
+    const Edges edges{{a, b}, {b, c}, {c, d}, {d, e}, {t1, t2}, {t2, t3}, {t3, t1}};
+    const auto m = measures(n, edges);
+    REQUIRE(m.size() == n);
+
+    // Betweenness, networkx normalisation: pairs through v over (n-1)(n-2)/2 = 507·506/2 = 128 271.
+    // c: {a,d}, {a,e}, {b,d}, {b,e} → 4;  b: {a,c}, {a,d}, {a,e} → 3;  d: symmetric → 3;  ends: 0.
+    // Triangle: every pair is adjacent → 0. With the component's own n (5) c would get 4/6 instead.
+    const double pairs = 507.0 * 506.0 / 2.0;
+    CHECK(pairs == 128271.0);
+    CHECK(m[c].betweenness == Approx(4.0 / 128271.0).epsilon(1e-9));
+    CHECK(m[b].betweenness == Approx(3.0 / 128271.0).epsilon(1e-9));
+    CHECK(m[d].betweenness == Approx(3.0 / 128271.0).epsilon(1e-9));
+    CHECK(m[a].betweenness == 0.0);
+    CHECK(m[e].betweenness == 0.0);
+    for (std::size_t t : {t1, t2, t3}) CHECK(m[t].betweenness == Approx(0.0).margin(1e-15));
+
+    // Closeness: ((r-1)/Σd)·((r-1)/(n-1)), n-1 = 507.
+    // Path (r-1 = 4): c Σd = 1+1+2+2 = 6 → (4/6)(4/507) = 16/3042;  b Σd = 1+1+2+3 = 7 → 16/3549;
+    //                 a Σd = 1+2+3+4 = 10 → 16/5070.  Triangle (r-1 = 2): Σd = 2 → (2/2)(2/507) = 2/507.
+    CHECK(m[c].closeness == Approx(16.0 / 3042.0).epsilon(1e-12));
+    CHECK(m[b].closeness == Approx(16.0 / 3549.0).epsilon(1e-12));
+    CHECK(m[d].closeness == Approx(16.0 / 3549.0).epsilon(1e-12));
+    CHECK(m[a].closeness == Approx(16.0 / 5070.0).epsilon(1e-12));
+    CHECK(m[e].closeness == Approx(16.0 / 5070.0).epsilon(1e-12));
+    for (std::size_t t : {t1, t2, t3}) CHECK(m[t].closeness == Approx(2.0 / 507.0).epsilon(1e-12));
+
+    // Components: path (5) = 1, triangle (3) = 2, then the 500 isolated nodes by index: 0 → 3,
+    // 1 → 4, …; 8 follows 6 (7 is in the triangle) → 10; 506, the last isolated node, → 502.
+    for (std::size_t v : {a, b, c, d, e}) CHECK(m[v].component == 1);
+    for (std::size_t t : {t1, t2, t3}) CHECK(m[t].component == 2);
+    CHECK(m[0].component == 3);
+    CHECK(m[6].component == 9);
+    CHECK(m[8].component == 10);
+    CHECK(m[506].component == 502);
+
+    // Degrees, cut vertices; isolated nodes have every measure at 0.
+    CHECK(m[c].degree == 2);
+    CHECK(m[a].degree == 1);
+    CHECK(m[t1].degree == 2);
+    for (std::size_t v : {b, c, d}) CHECK(m[v].is_cut_vertex);
+    for (std::size_t v : {a, e, t1, t2, t3}) CHECK_FALSE(m[v].is_cut_vertex);
+    std::size_t isolated = 0;
+    for (std::size_t v = 0; v < n; ++v) {
+        if (m[v].degree != 0) continue;
+        ++isolated;
+        INFO("node " << v);
+        CHECK(m[v].closeness == 0.0);
+        CHECK(m[v].betweenness == 0.0);
+        CHECK(m[v].strength == 0.0);
+        CHECK_FALSE(m[v].is_cut_vertex);
+    }
+    CHECK(isolated == 500);
+}
+
+TEST_CASE("network: two components of two nodes among isolated nodes — closeness scaled by n, no betweenness",
+          "[network]") {
+    // n = 6: {0,5}, {2,3}, 1 and 4 isolated. A two-node component: Σd = 1, r-1 = 1 → (1/1)·(1/5) = 0.2.
+    // Betweenness: nobody is between anybody → 0 (scale 2/(5·4) applies to zeros).
+    const auto m = measures(6, {{0, 5}, {2, 3}});
+    for (std::size_t v : {0, 5, 2, 3}) {
+        INFO("node " << v);
+        CHECK(m[v].closeness == Approx(0.2));
+        CHECK(m[v].betweenness == 0.0);
+    }
+    CHECK(m[1].closeness == 0.0);
+    CHECK(m[4].closeness == 0.0);
+    CHECK(m[0].component == 1);  // {0,5} holds the smallest index
+    CHECK(m[5].component == 1);
+    CHECK(m[2].component == 2);
+    CHECK(m[1].component == 3);
+    CHECK(m[4].component == 4);
+}

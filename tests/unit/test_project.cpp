@@ -268,3 +268,100 @@ TEST_CASE("project: load_project reads the file and resolves paths next to it", 
     CHECK(p.territory.path == (dir / "communes.geojson").lexically_normal());
     fs::remove_all(dir);
 }
+
+TEST_CASE("project: [links] with source_field equal to target_field is a ProjectError naming target_field",
+          "[project]") {
+    // kMinimal is lines 1-7; the blank line 8, [links] on line 9, target_field on line 12.
+    const std::string text = kMinimal + R"(
+[links]
+path = "liens.csv"
+source_field = "acteur"
+target_field = "acteur"
+)";
+    try {
+        parse_project(text, kFile);
+        FAIL("no ProjectError thrown");
+    } catch (const ProjectError& e) {
+        const std::string what = e.what();
+        CHECK(e.where().field == "target_field");
+        CHECK(e.where().feature == "ligne 12");
+        CHECK_THAT(what, Catch::Contains("'target_field'"));
+        CHECK_THAT(what, Catch::Contains("source_field"));
+        CHECK_THAT(what, Catch::Contains("projet.toml"));
+    }
+    // Different fields are accepted.
+    const Project ok = parse_project(kMinimal + R"(
+[links]
+path = "liens.csv"
+source_field = "acteur"
+target_field = "partenaire"
+)", kFile);
+    REQUIRE(ok.links.has_value());
+    CHECK(ok.links->source_field == "acteur");
+    CHECK(ok.links->target_field == "partenaire");
+}
+
+TEST_CASE("project: two [[places]] blocks with the same source name are a ProjectError naming name and line",
+          "[project]") {
+    // Two files both called lieux.csv in different folders, no `name` key: both default to "lieux".
+    // kMinimal is lines 1-7; first [[places]] on line 9, second on line 13.
+    const std::string blocks = R"(
+[[places]]
+path = "bibliotheques/lieux.csv"
+kind = "bibliothèque"
+
+[[places]]
+path = "musees/lieux.csv"
+kind = "musée"
+)";
+    try {
+        parse_project(kMinimal + blocks, kFile);
+        FAIL("no ProjectError thrown");
+    } catch (const ProjectError& e) {
+        const std::string what = e.what();
+        CHECK(e.where().field == "name");
+        CHECK(e.where().feature == "ligne 13");
+        CHECK_THAT(what, Catch::Contains("'name'"));
+        CHECK_THAT(what, Catch::Contains("ligne 13"));
+        CHECK_THAT(what, Catch::Contains("lieux"));
+        CHECK_THAT(what, Catch::Contains("places"));
+        CHECK_THAT(what, Catch::Contains("projet.toml"));
+    }
+
+    // A distinct name on either block fixes it.
+    std::string named = blocks;
+    named.replace(named.find("[[places]]\npath = \"musees"), 10, "[[places]]\nname = \"musees\"");
+    const Project p = parse_project(kMinimal + named, kFile);
+    REQUIRE(p.places.size() == 2);
+    CHECK(p.places[0].name == "lieux");
+    CHECK(p.places[1].name == "musees");
+}
+
+TEST_CASE("project: an explicit name equal to another block's default name also collides, for actors too",
+          "[project]") {
+    // Explicit name "acteurs" on the first block, default stem "acteurs" on the second (line 14).
+    const std::string what = project_error(kMinimal + R"(
+[[actors]]
+name = "acteurs"
+path = "export.csv"
+family = "musique"
+
+[[actors]]
+path = "autres/acteurs.csv"
+family = "théâtre"
+)");
+    CHECK_THAT(what, Catch::Contains("'name'") && Catch::Contains("ligne 14") && Catch::Contains("acteurs") &&
+                         Catch::Contains("actors"));
+    // Same stem in a [[places]] and an [[actors]] block: ids are per kind, no collision.
+    const Project p = parse_project(kMinimal + R"(
+[[places]]
+path = "lieux/donnees.csv"
+kind = "salle"
+
+[[actors]]
+path = "acteurs/donnees.csv"
+family = "musique"
+)", kFile);
+    CHECK(p.places.at(0).name == "donnees");
+    CHECK(p.actors.at(0).name == "donnees");
+}

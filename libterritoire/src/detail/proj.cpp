@@ -97,6 +97,17 @@ std::string crs_to_wkt(const std::string& definition) {
     return out;
 }
 
+bool is_geographic(const std::string& definition) {
+    PJ_CONTEXT* ctx = proj_context_create();
+    proj_log_level(ctx, PJ_LOG_NONE);
+    PJ* crs = proj_create(ctx, definition.c_str());
+    const bool geographic = crs && (proj_get_type(crs) == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
+                                    proj_get_type(crs) == PJ_TYPE_GEOGRAPHIC_3D_CRS);
+    if (crs) proj_destroy(crs);
+    proj_context_destroy(ctx);
+    return geographic;
+}
+
 bool is_projected_metric(const std::string& definition) {
     PJ_CONTEXT* ctx = proj_context_create();
     proj_log_level(ctx, PJ_LOG_NONE);

@@ -33,6 +33,10 @@ private:
 /// WKT (WKT2:2019) of a CRS given in any form PROJ accepts; throws Error naming `definition`.
 std::string crs_to_wkt(const std::string& definition);
 
+/// True when the CRS is geographic (coordinates in degrees), whatever its spelling
+/// ("EPSG:4326", "epsg:4326", "OGC:CRS84", WKT…).
+bool is_geographic(const std::string& definition);
+
 /// True when the CRS is projected with metre units on both axes.
 bool is_projected_metric(const std::string& definition);
 
