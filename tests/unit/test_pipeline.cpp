@@ -191,17 +191,23 @@ std::int64_t integer_cell(const Table& t, std::size_t row, const std::string& fi
 }
 
 // Runs `fn`, expecting an exception of type E; returns its message.
+// The exception of type E that `fn` throws (copied, so that tests can inspect where() and what()).
 template <typename E, typename F>
-std::string message_of(F&& fn) {
+E error_of(F&& fn) {
     try {
         fn();
     } catch (const E& e) {
-        return e.what();
+        return e;
     } catch (const std::exception& e) {
         FAIL("wrong exception type, message: " << e.what());
     }
     FAIL("no exception thrown");
-    return {};
+    throw std::logic_error("unreachable");
+}
+
+template <typename E, typename F>
+std::string message_of(F&& fn) {
+    return error_of<E>(std::forward<F>(fn)).what();
 }
 
 // Every file under `dir` (recursively) whose name starts with '.'.
@@ -531,16 +537,12 @@ TEST_CASE("bad input: an unknown working CRS is a ProjectError naming the key cr
     TempDir tmp;
     write_data(tmp.path);
     const std::string toml = "[project]\nname = \"x\"\ncrs = \"EPSG:999999\"\n" + kBlocks;
-    try {
-        analyse_file(write_project(tmp.path, toml));
-        FAIL("no ProjectError thrown");
-    } catch (const ProjectError& e) {
-        const std::string what = e.what();
-        CHECK(e.where().field == "crs");
-        CHECK_THAT(what, Catch::Contains("'crs'"));
-        CHECK_THAT(what, Catch::Contains("EPSG:999999"));
-        CHECK_THAT(what, Catch::Contains("projet.toml"));
-    }
+    const ProjectError e = error_of<ProjectError>([&] { analyse_file(write_project(tmp.path, toml)); });
+    const std::string what = e.what();
+    CHECK(e.where().field == "crs");
+    CHECK_THAT(what, Catch::Contains("'crs'"));
+    CHECK_THAT(what, Catch::Contains("EPSG:999999"));
+    CHECK_THAT(what, Catch::Contains("projet.toml"));
 }
 
 TEST_CASE("bad input: an unknown CRS in a source block is an error naming the file and the key crs",
@@ -549,31 +551,23 @@ TEST_CASE("bad input: an unknown CRS in a source block is an error naming the fi
     write_data(tmp.path);
     std::string block = kPlacesBlock;
     block += "crs = \"EPSG:999999\"\n";
-    try {
-        analyse_file(write_project(tmp.path, kHead + kBlocks + block));
-        FAIL("no InputError thrown");
-    } catch (const InputError& e) {
-        const std::string what = e.what();
-        CHECK(e.where().field == "crs");
-        CHECK_THAT(what, Catch::Contains("EPSG:999999"));
-        CHECK_THAT(what, Catch::Contains("'crs'"));
-        CHECK_THAT(what, Catch::Contains("lieux.csv") && Catch::Contains("places[1]"));
-    }
+    const InputError e = error_of<InputError>([&] { analyse_file(write_project(tmp.path, kHead + kBlocks + block)); });
+    const std::string what = e.what();
+    CHECK(e.where().field == "crs");
+    CHECK_THAT(what, Catch::Contains("EPSG:999999"));
+    CHECK_THAT(what, Catch::Contains("'crs'"));
+    CHECK_THAT(what, Catch::Contains("lieux.csv") && Catch::Contains("places[1]"));
 }
 
 TEST_CASE("bad input: a geographic working CRS (EPSG:4326) is rejected, naming crs", "[pipeline][errors]") {
     TempDir tmp;
     write_data(tmp.path);
     const std::string toml = "[project]\nname = \"x\"\ncrs = \"EPSG:4326\"\n" + kBlocks;
-    try {
-        analyse_file(write_project(tmp.path, toml));
-        FAIL("no ProjectError thrown");
-    } catch (const ProjectError& e) {
-        const std::string what = e.what();
-        CHECK(e.where().field == "crs");
-        CHECK_THAT(what, Catch::Contains("EPSG:4326"));
-        CHECK_THAT(what, Catch::Contains("projeté"));
-    }
+    const ProjectError e = error_of<ProjectError>([&] { analyse_file(write_project(tmp.path, toml)); });
+    const std::string what = e.what();
+    CHECK(e.where().field == "crs");
+    CHECK_THAT(what, Catch::Contains("EPSG:4326"));
+    CHECK_THAT(what, Catch::Contains("projeté"));
 }
 
 TEST_CASE("bad input: an unknown key in the project file is a ProjectError naming key and line",
@@ -755,19 +749,15 @@ TEST_CASE("OGR source: a Latin-1 Shapefile without .cpg is refused without encod
     TempDir tmp;
     write_data(tmp.path);
     write_latin1_shapefile(tmp.path);
-    try {
-        analyse_file(write_project(tmp.path, kHead + kShapefileAreas));
-        FAIL("no InputError thrown");
-    } catch (const InputError& e) {
-        const std::string what = e.what();
-        CHECK(e.where().field == "nom");
-        CHECK(e.where().feature == "FID 0");
-        CHECK_THAT(what, Catch::Contains("zones.shp"));
-        CHECK_THAT(what, Catch::Contains("FID 0"));
-        CHECK_THAT(what, Catch::Contains("'nom'"));
-        CHECK_THAT(what, Catch::Contains("non UTF-8"));
-        CHECK_THAT(what, Catch::Contains("encoding"));
-    }
+    const InputError e = error_of<InputError>([&] { analyse_file(write_project(tmp.path, kHead + kShapefileAreas)); });
+    const std::string what = e.what();
+    CHECK(e.where().field == "nom");
+    CHECK(e.where().feature == "FID 0");
+    CHECK_THAT(what, Catch::Contains("zones.shp"));
+    CHECK_THAT(what, Catch::Contains("FID 0"));
+    CHECK_THAT(what, Catch::Contains("'nom'"));
+    CHECK_THAT(what, Catch::Contains("non UTF-8"));
+    CHECK_THAT(what, Catch::Contains("encoding"));
 }
 
 TEST_CASE("OGR source: a Latin-1 Shapefile is read with encoding = \"ISO-8859-1\"", "[pipeline][encoding]") {
@@ -791,15 +781,11 @@ TEST_CASE("OGR source: encoding on a GeoJSON source is an InputError naming the 
     std::string blocks = kBlocks;
     blocks.replace(blocks.find("[areas]\npath = \"communes.geojson\""), 33,
                    "[areas]\npath = \"communes.geojson\"\nencoding = \"ISO-8859-1\"");
-    try {
-        analyse_file(write_project(tmp.path, kHead + blocks));
-        FAIL("no InputError thrown");
-    } catch (const InputError& e) {
-        const std::string what = e.what();
-        CHECK(e.where().field == "encoding");
-        CHECK_THAT(what, Catch::Contains("'encoding'"));
-        CHECK_THAT(what, Catch::Contains("communes.geojson"));
-    }
+    const InputError e = error_of<InputError>([&] { analyse_file(write_project(tmp.path, kHead + blocks)); });
+    const std::string what = e.what();
+    CHECK(e.where().field == "encoding");
+    CHECK_THAT(what, Catch::Contains("'encoding'"));
+    CHECK_THAT(what, Catch::Contains("communes.geojson"));
 }
 
 // ---- RecordLocator: how delimited text is located --------------------------------------------
@@ -814,16 +800,12 @@ path = "lieux.csv"
 id_field = "id"
 kind = "salle"
 )";
-    try {
-        analyse_file(write_project(tmp.path, kHead + kBlocks + block));
-        FAIL("no InputError thrown");
-    } catch (const InputError& e) {
-        const std::string what = e.what();
-        CHECK(e.where().field == "x_field");
-        CHECK_THAT(what, Catch::Contains("'x_field'"));
-        CHECK_THAT(what, Catch::Contains("lieux.csv"));
-        CHECK_THAT(what, Catch::Contains("places[1]"));
-    }
+    const InputError e = error_of<InputError>([&] { analyse_file(write_project(tmp.path, kHead + kBlocks + block)); });
+    const std::string what = e.what();
+    CHECK(e.where().field == "x_field");
+    CHECK_THAT(what, Catch::Contains("'x_field'"));
+    CHECK_THAT(what, Catch::Contains("lieux.csv"));
+    CHECK_THAT(what, Catch::Contains("places[1]"));
 }
 
 TEST_CASE("locating: out-of-range degrees and half-missing coordinates name the field concerned",
