@@ -17,11 +17,11 @@ def sample_diag():
 
 
 def write_square_territory(folder: pathlib.Path) -> pathlib.Path:
-    """Two adjacent squares (areas A and B) near Niort, in WGS 84."""
+    """Two adjacent squares (areas A and B, 2 500 and 4 000 inhabitants in field `pop`) near Niort, in WGS 84."""
     features = []
-    for code, x0 in (("A", -0.50), ("B", -0.45)):
+    for code, x0, population in (("A", -0.50, 2500), ("B", -0.45, 4000)):
         ring = [[x0, 46.30], [x0 + 0.05, 46.30], [x0 + 0.05, 46.35], [x0, 46.35], [x0, 46.30]]
-        features.append({"type": "Feature", "properties": {"code": code, "nom": "Zone " + code},
+        features.append({"type": "Feature", "properties": {"code": code, "nom": "Zone " + code, "pop": population},
                          "geometry": {"type": "Polygon", "coordinates": [ring]}})
     path = folder / "zones.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")

@@ -160,3 +160,24 @@ def test_same_inputs_give_the_same_outputs(tmp_path):
     assert (tmp_path / "one" / "manifest.json").read_bytes() == (tmp_path / "two" / "manifest.json").read_bytes()
     assert [r["actor_id"] for r in first.layer("actors").records()] == sorted(
         r["actor_id"] for r in first.layer("actors").records())
+
+
+def test_per_10k_indicators_and_territory_population(tmp_path):
+    project = write_graph_project(tmp_path, 30, [(0, 1), (1, 2)])
+    text = project.read_text(encoding="utf-8").replace('name_field = "nom"\n[[actors]]',
+                                                        'name_field = "nom"\npopulation_field = "pop"\n[[actors]]')
+    project.write_text(text, encoding="utf-8")
+    diag = territoire.analyse(project)
+    population = {"A": 2500.0, "B": 4000.0}
+    actors = diag.layer("actors").records()
+    for area in diag.layer("areas").records():
+        mine = [a for a in actors if a["area_id"] == area["area_id"]]
+        assert area["population"] == population[area["area_id"]]
+        assert area["n_actors"] == len(mine) > 0
+        assert area["actors_per_10k"] == pytest.approx(len(mine) * 10000 / population[area["area_id"]], rel=1e-12)
+        for family in ("association", "institution"):
+            n = sum(1 for a in mine if a["family"] == family)
+            assert area[f"n_actors_{family}"] == n
+            assert area[f"n_actors_{family}_per_10k"] == pytest.approx(n * 10000 / population[area["area_id"]], rel=1e-12)
+        assert area["places_per_10k"] == 0
+    assert diag.layer("territory").records()[0]["population"] == 6500.0
