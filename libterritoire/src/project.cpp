@@ -177,12 +177,10 @@ Project parse_project(const std::string& text, const fs::path& file) {
     project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors});
 
     auto check_one_of = [&](const SourceSpec& s, const std::string& a, const std::string& b,
-                            const std::string& va, const std::string& vb, const char* root_key) {
+                            const std::string& va, const std::string& vb) {
         if (va.empty() == vb.empty()) {
-            const auto& arr = *root.get(root_key)->as_array();
-            const auto& t = *arr.get(static_cast<std::size_t>(std::stoi(s.block.substr(s.block.find('[') + 1))) - 1)->as_table();
-            throw ProjectError(at(ctx, t, a), "indiquez soit " + a + " soit " + b + " dans le bloc [[" +
-                                                   s.block + "]]");
+            throw ProjectError(Location{ctx.file, {}, "ligne " + std::to_string(s.line), a},
+                               "indiquez soit " + a + " soit " + b + " dans le bloc [[" + s.block + "]]");
         }
     };
     // Source names go into provenance and generated ids (`<name>:<line>`): two blocks of the same kind
@@ -198,9 +196,9 @@ Project parse_project(const std::string& text, const fs::path& file) {
             }
         }
     }
-    for (const auto& p : project.places) check_one_of(p, "kind", "kind_field", p.kind, p.kind_field, "places");
+    for (const auto& p : project.places) check_one_of(p, "kind", "kind_field", p.kind, p.kind_field);
     for (const auto& a : project.actors)
-        check_one_of(a, "family", "family_field", a.family, a.family_field, "actors");
+        check_one_of(a, "family", "family_field", a.family, a.family_field);
 
     if (const toml::node* node = root.get("links")) {
         if (!node->is_table()) throw ProjectError(at(ctx, *node, "links"), "[links] doit être une table");

@@ -77,7 +77,7 @@ Table sheets_families(const Diagnostic& d) {
     return t;
 }
 
-Table sheets_areas(const Diagnostic& d) {
+Table sheets_areas(const Diagnostic& d, const std::map<std::string, AreaSummary>& summaries) {
     Table t{"sheets_areas", "Fiches zones", "Une fiche par zone : acteurs par famille, lieux par type, liens",
             GeometryType::none, {}, {}, {}};
     add_field(t, "area_id", FieldType::text, "Identifiant");
@@ -92,46 +92,19 @@ Table sheets_areas(const Diagnostic& d) {
     add_field(t, "share_links_across_pct", FieldType::real, "Part des liens vers d'autres zones (%)");
     add_field(t, "partner_areas", FieldType::text, "Zones partenaires (nombre de liens)");
 
-    struct Acc {
-        std::map<std::string, std::size_t> families, kinds, partners;
-        std::size_t actors = 0, places = 0, inside = 0, across = 0;
-    };
-    std::map<std::string, Acc> acc;
     std::map<std::string, std::string> names;
     for (const auto& a : d.areas) names[a.id] = a.name;
-    for (const auto& a : d.actors)
-        if (!a.area_id.empty()) {
-            ++acc[a.area_id].actors;
-            ++acc[a.area_id].families[a.family];
-        }
-    for (const auto& p : d.places)
-        if (!p.area_id.empty()) {
-            ++acc[p.area_id].places;
-            ++acc[p.area_id].kinds[p.kind];
-        }
-    const auto index = actor_index(d);
-    for (const auto& l : d.links) {
-        const std::string& a = d.actors[index.at(l.source_id)].area_id;
-        const std::string& b = d.actors[index.at(l.target_id)].area_id;
-        if (a.empty() || b.empty()) continue;
-        if (a == b) {
-            ++acc[a].inside;
-        } else {
-            ++acc[a].across;
-            ++acc[b].across;
-            ++acc[a].partners[names[b]];
-            ++acc[b].partners[names[a]];
-        }
-    }
     for (const auto& area : d.areas) {
-        const Acc& a = acc[area.id];
-        const std::size_t links = a.inside + a.across;
+        const AreaSummary& a = summaries.at(area.id);
+        std::map<std::string, std::size_t> partners;  // by name, for display
+        for (const auto& [id, n] : a.partners) partners[names[id]] += n;
+        const std::size_t links = a.links_inside + a.links_across;
         t.rows.push_back({area.id, area.name, area.population ? Value(*area.population) : Value(),
                           static_cast<std::int64_t>(a.actors), describe_counts(a.families),
                           static_cast<std::int64_t>(a.places), describe_counts(a.kinds),
-                          static_cast<std::int64_t>(a.inside), static_cast<std::int64_t>(a.across),
-                          links ? Value(100.0 * static_cast<double>(a.across) / static_cast<double>(links)) : Value(),
-                          describe_counts(a.partners, 5)});
+                          static_cast<std::int64_t>(a.links_inside), static_cast<std::int64_t>(a.links_across),
+                          links ? Value(100.0 * static_cast<double>(a.links_across) / static_cast<double>(links)) : Value(),
+                          describe_counts(partners, 5)});
     }
     return t;
 }

@@ -205,34 +205,41 @@ bool is_personal_column(const std::string& name) {
            has("téléphone") || n == "tel" || n == "tél" || has("dirigeant") || has("declarant") || has("déclarant");
 }
 
+// Every column a block names, with its project-file key; `carried` marks those whose values are
+// written to outputs. One list, so that the checks below cannot drift apart.
+struct MappedField {
+    const char* key;
+    const std::string* column;
+    bool carried;
+};
+
+std::vector<MappedField> mapped_fields(const SourceSpec& spec) {
+    const MappedField all[] = {
+        {"id_field", &spec.id_field, true},           {"name_field", &spec.name_field, true},
+        {"population_field", &spec.population_field, false}, {"kind_field", &spec.kind_field, true},
+        {"capacity_field", &spec.capacity_field, true}, {"family_field", &spec.family_field, true},
+        {"source_field", &spec.source_field, true},   {"target_field", &spec.target_field, true},
+        {"weight_field", &spec.weight_field, false},  {"x_field", &spec.location.x_field, false},
+        {"y_field", &spec.location.y_field, false},   {"wkt_field", &spec.location.wkt_field, false},
+        {"latlon_field", &spec.location.latlon_field, false},
+    };
+    std::vector<MappedField> out;
+    for (const auto& f : all)
+        if (!f.column->empty()) out.push_back(f);
+    return out;
+}
+
 void check_fields(const SourceSpec& spec, const SourceData& data) {
-    const std::pair<const char*, const std::string*> carried[] = {
-        {"id_field", &spec.id_field}, {"name_field", &spec.name_field}, {"kind_field", &spec.kind_field},
-        {"family_field", &spec.family_field}, {"source_field", &spec.source_field},
-        {"target_field", &spec.target_field}, {"capacity_field", &spec.capacity_field},
-    };
-    for (const auto& [key, value] : carried) {
-        if (!value->empty() && is_personal_column(*value)) {
-            throw InputError(Location{spec.path_as_written, data.layer, {}, *value},
+    for (const auto& f : mapped_fields(spec)) {
+        if (f.carried && is_personal_column(*f.column)) {
+            throw InputError(Location{spec.path_as_written, data.layer, {}, *f.column},
                              std::string("champ de données personnelles : il ne peut pas être repris dans les sorties (clé ") +
-                                 key + " du bloc [" + spec.block + "])");
+                                 f.key + " du bloc [" + spec.block + "])");
         }
-    }
-    const std::pair<const char*, const std::string*> keys[] = {
-        {"id_field", &spec.id_field},           {"name_field", &spec.name_field},
-        {"population_field", &spec.population_field}, {"kind_field", &spec.kind_field},
-        {"capacity_field", &spec.capacity_field}, {"family_field", &spec.family_field},
-        {"source_field", &spec.source_field},   {"target_field", &spec.target_field},
-        {"weight_field", &spec.weight_field},   {"x_field", &spec.location.x_field},
-        {"y_field", &spec.location.y_field},    {"wkt_field", &spec.location.wkt_field},
-        {"latlon_field", &spec.location.latlon_field},
-    };
-    for (const auto& [key, value] : keys) {
-        if (value->empty() || data.column(*value) >= 0) continue;
-        Location loc = where_of(spec, *value);
-        loc.layer = data.layer;
-        throw InputError(loc, std::string("champ introuvable (clé ") + key + " du bloc [" + spec.block +
-                                  "]) ; champs présents : " + list_columns(data.columns));
+        if (data.column(*f.column) >= 0) continue;
+        throw InputError(Location{spec.path_as_written, data.layer, {}, *f.column},
+                         std::string("champ introuvable (clé ") + f.key + " du bloc [" + spec.block +
+                             "]) ; champs présents : " + list_columns(data.columns));
     }
 }
 
@@ -240,12 +247,7 @@ void check_fields(const SourceSpec& spec, const SourceData& data) {
 // column the tool never reads may hold anything.
 void check_utf8(const SourceSpec& spec, const SourceData& data) {
     std::vector<std::pair<int, std::string>> used;
-    for (const std::string* f : {&spec.id_field, &spec.name_field, &spec.population_field, &spec.kind_field,
-                                 &spec.capacity_field, &spec.family_field, &spec.source_field, &spec.target_field,
-                                 &spec.weight_field, &spec.location.x_field, &spec.location.y_field,
-                                 &spec.location.wkt_field, &spec.location.latlon_field}) {
-        if (!f->empty()) used.emplace_back(data.column(*f), *f);
-    }
+    for (const auto& f : mapped_fields(spec)) used.emplace_back(data.column(*f.column), *f.column);
     for (const auto& rec : data.records) {
         for (const auto& [col, name] : used) {
             if (detail::invalid_utf8_at(rec.values[static_cast<std::size_t>(col)]) == std::string::npos) continue;

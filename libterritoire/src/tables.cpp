@@ -62,7 +62,7 @@ Table territory_table(const Diagnostic& d) {
     return t;
 }
 
-Table areas_table(const Diagnostic& d) {
+Table areas_table(const Diagnostic& d, const std::map<std::string, AreaSummary>& summaries) {
     Table t{"areas", "Zones", "Quartiers, IRIS ou communes du territoire, avec leurs indicateurs",
             GeometryType::multipolygon, {}, {}, {}};
     add_field(t, "area_id", FieldType::text, "Identifiant");
@@ -88,48 +88,17 @@ Table areas_table(const Diagnostic& d) {
     add_field(t, "n_links_inside", FieldType::integer, "Liens internes à la zone");
     add_field(t, "n_links_across", FieldType::integer, "Liens avec d'autres zones");
 
-    std::map<std::string, std::map<std::string, std::size_t>> fam_count, kind_count;
-    std::map<std::string, std::size_t> n_actors, n_places, inside, across;
-    for (const auto& a : d.actors)
-        if (!a.area_id.empty()) {
-            ++n_actors[a.area_id];
-            ++fam_count[a.area_id][a.family];
-        }
-    for (const auto& p : d.places)
-        if (!p.area_id.empty()) {
-            ++n_places[p.area_id];
-            ++kind_count[p.area_id][p.kind];
-        }
-    const auto index = actor_index(d);
-    for (const auto& l : d.links) {
-        const std::string& a = d.actors[index.at(l.source_id)].area_id;
-        const std::string& b = d.actors[index.at(l.target_id)].area_id;
-        if (a.empty() || b.empty()) continue;
-        if (a == b) {
-            ++inside[a];
-        } else {
-            ++across[a];
-            ++across[b];
-        }
-    }
-    auto get = [](const auto& map, const std::string& key) -> std::size_t {
-        const auto it = map.find(key);
-        return it == map.end() ? 0 : it->second;
-    };
     for (const auto& area : d.areas) {
+        const AreaSummary& s = summaries.at(area.id);
         std::vector<Value> row{area.id, area.name, opt_real(area.population), area.area_km2,
-                               static_cast<std::int64_t>(get(n_actors, area.id)),
-                               static_cast<std::int64_t>(get(n_places, area.id)),
-                               per_10k(get(n_actors, area.id), area.population),
-                               per_10k(get(n_places, area.id), area.population)};
-        const auto& fc = fam_count[area.id];
-        const auto& kc = kind_count[area.id];
-        for (const auto& [family, s] : fam_slugs) row.emplace_back(static_cast<std::int64_t>(get(fc, family)));
-        for (const auto& [kind, s] : kind_slugs) row.emplace_back(static_cast<std::int64_t>(get(kc, kind)));
-        for (const auto& [family, s] : fam_slugs) row.push_back(per_10k(get(fc, family), area.population));
-        for (const auto& [kind, s] : kind_slugs) row.push_back(per_10k(get(kc, kind), area.population));
-        row.emplace_back(static_cast<std::int64_t>(get(inside, area.id)));
-        row.emplace_back(static_cast<std::int64_t>(get(across, area.id)));
+                               static_cast<std::int64_t>(s.actors), static_cast<std::int64_t>(s.places),
+                               per_10k(s.actors, area.population), per_10k(s.places, area.population)};
+        for (const auto& [family, slug] : fam_slugs) row.emplace_back(static_cast<std::int64_t>(count_of(s.families, family)));
+        for (const auto& [kind, slug] : kind_slugs) row.emplace_back(static_cast<std::int64_t>(count_of(s.kinds, kind)));
+        for (const auto& [family, slug] : fam_slugs) row.push_back(per_10k(count_of(s.families, family), area.population));
+        for (const auto& [kind, slug] : kind_slugs) row.push_back(per_10k(count_of(s.kinds, kind), area.population));
+        row.emplace_back(static_cast<std::int64_t>(s.links_inside));
+        row.emplace_back(static_cast<std::int64_t>(s.links_across));
         t.rows.push_back(std::move(row));
         t.geometries.push_back(area.geometry);
     }
@@ -261,6 +230,36 @@ std::string describe_counts(const std::map<std::string, std::size_t>& counts, st
     return out;
 }
 
+std::map<std::string, AreaSummary> summarise_areas(const Diagnostic& d) {
+    std::map<std::string, AreaSummary> out;
+    for (const auto& a : d.areas) out[a.id];
+    for (const auto& a : d.actors)
+        if (!a.area_id.empty()) {
+            ++out[a.area_id].actors;
+            ++out[a.area_id].families[a.family];
+        }
+    for (const auto& p : d.places)
+        if (!p.area_id.empty()) {
+            ++out[p.area_id].places;
+            ++out[p.area_id].kinds[p.kind];
+        }
+    const auto index = actor_index(d);
+    for (const auto& l : d.links) {
+        const std::string& a = d.actors[index.at(l.source_id)].area_id;
+        const std::string& b = d.actors[index.at(l.target_id)].area_id;
+        if (a.empty() || b.empty()) continue;
+        if (a == b) {
+            ++out[a].links_inside;
+        } else {
+            ++out[a].links_across;
+            ++out[b].links_across;
+            ++out[a].partners[b];
+            ++out[b].partners[a];
+        }
+    }
+    return out;
+}
+
 std::map<std::string, std::size_t> actor_index(const Diagnostic& d) {
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < d.actors.size(); ++i) index.emplace(d.actors[i].id, i);
@@ -278,14 +277,15 @@ void build_tables(Workspace& /*ws*/, Diagnostic& d) {
     }
     d.measures = compute_measures(d.actors.size(), edges, weights);
 
+    const auto summaries = summarise_areas(d);
     d.tables.clear();
     d.tables.push_back(territory_table(d));
-    d.tables.push_back(areas_table(d));
+    d.tables.push_back(areas_table(d, summaries));
     d.tables.push_back(actors_table(d));
     d.tables.push_back(places_table(d));
     d.tables.push_back(links_table(d));
     d.tables.push_back(sheets_families(d));
-    d.tables.push_back(sheets_areas(d));
+    d.tables.push_back(sheets_areas(d, summaries));
     d.tables.push_back(data_quality_table(d));
     for (auto& t : d.tables) make_field_names_unique(t);
 }

@@ -26,10 +26,32 @@ std::string describe_counts(const std::map<std::string, std::size_t>& counts, st
 /// Index of each actor id in Diagnostic::actors.
 std::map<std::string, std::size_t> actor_index(const Diagnostic& d);
 
+/// What one area holds, counted once for the `areas` layer and the area sheets. A link counts as
+/// inside when both actors are in the area, as across for each of two different areas; a link to an
+/// actor without area counts for neither.
+struct AreaSummary {
+    std::size_t actors = 0;
+    std::size_t places = 0;
+    std::map<std::string, std::size_t> families;  ///< actors per family
+    std::map<std::string, std::size_t> kinds;     ///< places per kind
+    std::size_t links_inside = 0;
+    std::size_t links_across = 0;
+    std::map<std::string, std::size_t> partners;  ///< links across, per partner area id
+};
+
+/// One summary per area id of Diagnostic::areas (an area with nothing gets an empty summary).
+std::map<std::string, AreaSummary> summarise_areas(const Diagnostic& d);
+
+/// Count in a map, 0 when absent.
+inline std::size_t count_of(const std::map<std::string, std::size_t>& counts, const std::string& key) {
+    const auto it = counts.find(key);
+    return it == counts.end() ? 0 : it->second;
+}
+
 /// Renames fields whose generated names collide (suffix _2, _3…), keeping the first as it is.
 void make_field_names_unique(Table& t);
 
-Table sheets_families(const Diagnostic& d);  // sheets.cpp
-Table sheets_areas(const Diagnostic& d);     // sheets.cpp
+Table sheets_families(const Diagnostic& d);                                                   // sheets.cpp
+Table sheets_areas(const Diagnostic& d, const std::map<std::string, AreaSummary>& summaries);  // sheets.cpp
 
 }  // namespace territoire
