@@ -25,6 +25,7 @@ OGRwkbGeometryType ogr_type(GeometryType t) {
     switch (t) {
         case GeometryType::point: return wkbPoint;
         case GeometryType::linestring: return wkbLineString;
+        case GeometryType::multipoint: return wkbMultiPoint;
         case GeometryType::multipolygon: return wkbMultiPolygon;
         case GeometryType::none: return wkbNone;
     }

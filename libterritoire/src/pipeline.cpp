@@ -41,6 +41,7 @@ Diagnostic analyse(const Project& project, const ProgressFn& progress) {
     std::map<std::string, std::string> dropped;
     build_actors(ws, d, dropped);
     if (project.links) say("links", "liens : " + project.links->path_as_written);
+    if (project.participations) say("links", "participations : " + project.participations->path_as_written);
     build_links(ws, d, dropped);
     say("network", "mesures du réseau, indicateurs et fiches");
     build_tables(ws, d);

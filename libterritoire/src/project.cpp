@@ -95,6 +95,22 @@ SourceSpec parse_source(const Context& ctx, const toml::table& table, const std:
     spec.source_field = opt("source_field");
     spec.target_field = opt("target_field");
     spec.weight_field = opt("weight_field");
+    spec.actor_field = opt("actor_field");
+    spec.object_field = opt("object_field");
+    spec.object_name_field = opt("object_name_field");
+    spec.year_field = opt("year_field");
+    spec.role_field = opt("role_field");
+    if (const toml::node* node = table.get("directed")) {
+        if (!node->is_boolean()) throw ProjectError(at(ctx, *node, "directed"), "true ou false attendu");
+        spec.directed = **node->as_boolean();
+    }
+    if (const auto projection = opt("projection"); !projection.empty()) {
+        if (projection != "count" && projection != "newman") {
+            throw ProjectError(at(ctx, *table.get("projection"), "projection"),
+                               "« " + projection + " » inconnu : \"count\" (nombre d'objets partagés) ou \"newman\" attendu");
+        }
+        spec.projection = projection;
+    }
 
     const auto& loc = spec.location;
     if (loc.x_field.empty() != loc.y_field.empty()) {
@@ -146,7 +162,8 @@ Project parse_project(const std::string& text, const fs::path& file) {
         Location loc{ctx.file, {}, "ligne " + std::to_string(e.source().begin.line), {}};
         throw ProjectError(loc, "TOML invalide : " + std::string(e.description()));
     }
-    static const std::set<std::string> kRoot = {"project", "territory", "areas", "places", "actors", "links"};
+    static const std::set<std::string> kRoot = {"project", "territory", "areas", "places", "actors", "links",
+                                                "participations"};
     check_keys(ctx, root, "racine", {&kRoot});
 
     Project project;
@@ -202,7 +219,8 @@ Project parse_project(const std::string& text, const fs::path& file) {
 
     if (const toml::node* node = root.get("links")) {
         if (!node->is_table()) throw ProjectError(at(ctx, *node, "links"), "[links] doit être une table");
-        static const std::set<std::string> kLinks = {"source_field", "target_field", "kind_field", "weight_field"};
+        static const std::set<std::string> kLinks = {"source_field", "target_field", "kind_field", "weight_field",
+                                                     "directed"};
         const auto& t = *node->as_table();
         project.links = parse_source(ctx, t, "links", {&kCommon, &kLinks});
         get_string(ctx, t, "source_field", true, "links");
@@ -210,6 +228,21 @@ Project parse_project(const std::string& text, const fs::path& file) {
         if (project.links->source_field == project.links->target_field) {
             throw ProjectError(at(ctx, *t.get("target_field"), "target_field"),
                                "source_field et target_field désignent le même champ");
+        }
+    }
+    if (const toml::node* node = root.get("participations")) {
+        if (!node->is_table()) {
+            throw ProjectError(at(ctx, *node, "participations"), "[participations] doit être une table");
+        }
+        static const std::set<std::string> kParticipations = {"actor_field", "object_field", "object_name_field",
+                                                              "year_field", "role_field", "projection"};
+        const auto& t = *node->as_table();
+        project.participations = parse_source(ctx, t, "participations", {&kCommon, &kParticipations});
+        get_string(ctx, t, "actor_field", true, "participations");
+        get_string(ctx, t, "object_field", true, "participations");
+        if (project.links && project.links->directed) {
+            throw ProjectError(at(ctx, t, "participations"),
+                               "[participations] donne des liens non orientés : incompatible avec directed = true dans [links]");
         }
     }
     return project;

@@ -98,12 +98,11 @@ Table sheets_areas(const Diagnostic& d, const std::map<std::string, AreaSummary>
         const AreaSummary& a = summaries.at(area.id);
         std::map<std::string, std::size_t> partners;  // by name, for display
         for (const auto& [id, n] : a.partners) partners[names[id]] += n;
-        const std::size_t links = a.links_inside + a.links_across;
         t.rows.push_back({area.id, area.name, area.population ? Value(*area.population) : Value(),
                           static_cast<std::int64_t>(a.actors), describe_counts(a.families),
                           static_cast<std::int64_t>(a.places), describe_counts(a.kinds),
                           static_cast<std::int64_t>(a.links_inside), static_cast<std::int64_t>(a.links_across),
-                          links ? Value(100.0 * static_cast<double>(a.links_across) / static_cast<double>(links)) : Value(),
+                          share_across_pct(a),
                           describe_counts(partners, 5)});
     }
     return t;

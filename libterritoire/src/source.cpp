@@ -222,6 +222,9 @@ std::vector<MappedField> mapped_fields(const SourceSpec& spec) {
         {"weight_field", &spec.weight_field, false},  {"x_field", &spec.location.x_field, false},
         {"y_field", &spec.location.y_field, false},   {"wkt_field", &spec.location.wkt_field, false},
         {"latlon_field", &spec.location.latlon_field, false},
+        {"actor_field", &spec.actor_field, true},     {"object_field", &spec.object_field, true},
+        {"object_name_field", &spec.object_name_field, true}, {"year_field", &spec.year_field, true},
+        {"role_field", &spec.role_field, true},
     };
     std::vector<MappedField> out;
     for (const auto& f : all)

@@ -13,36 +13,6 @@
 namespace territoire {
 namespace {
 
-void put_u32(Wkb& w, std::uint32_t v) {
-    unsigned char b[4];
-    std::memcpy(b, &v, 4);  // little-endian hosts only: we write NDR
-    w.insert(w.end(), b, b + 4);
-}
-void put_f64(Wkb& w, double v) {
-    unsigned char b[8];
-    std::memcpy(b, &v, 8);
-    w.insert(w.end(), b, b + 8);
-}
-Wkb point_wkb(const Point& p) {
-    Wkb w{1};
-    put_u32(w, 1);
-    put_f64(w, p.x);
-    put_f64(w, p.y);
-    return w;
-}
-Wkb line_wkb(const Point& a, const Point& b) {
-    Wkb w{1};
-    put_u32(w, 2);
-    put_u32(w, 2);
-    for (const Point& p : {a, b}) {
-        put_f64(w, p.x);
-        put_f64(w, p.y);
-    }
-    return w;
-}
-
-Value opt_real(const std::optional<double>& v) { return v ? Value(*v) : Value(); }
-Value opt_text(const std::string& s) { return s.empty() ? Value() : Value(s); }
 Value per_10k(std::size_t count, const std::optional<double>& population) {
     if (!population || *population <= 0) return {};
     return static_cast<double>(count) * 10000.0 / *population;
@@ -87,6 +57,7 @@ Table areas_table(const Diagnostic& d, const std::map<std::string, AreaSummary>&
         add_field(t, "n_places_" + s + "_per_10k", FieldType::real, "Lieux : " + kind + " (pour 10 000 hab.)");
     add_field(t, "n_links_inside", FieldType::integer, "Liens internes à la zone");
     add_field(t, "n_links_across", FieldType::integer, "Liens avec d'autres zones");
+    add_field(t, "share_links_across_pct", FieldType::real, "Part des liens vers d'autres zones (%)");
 
     for (const auto& area : d.areas) {
         const AreaSummary& s = summaries.at(area.id);
@@ -99,6 +70,7 @@ Table areas_table(const Diagnostic& d, const std::map<std::string, AreaSummary>&
         for (const auto& [kind, slug] : kind_slugs) row.push_back(per_10k(count_of(s.kinds, kind), area.population));
         row.emplace_back(static_cast<std::int64_t>(s.links_inside));
         row.emplace_back(static_cast<std::int64_t>(s.links_across));
+        row.push_back(share_across_pct(s));
         t.rows.push_back(std::move(row));
         t.geometries.push_back(area.geometry);
     }
@@ -115,18 +87,39 @@ Table actors_table(const Diagnostic& d) {
     add_field(t, "source", FieldType::text, "Source");
     add_field(t, "source_ref", FieldType::text, "Référence dans la source");
     add_field(t, "location_method", FieldType::text, "Mode de localisation");
-    add_field(t, "degree", FieldType::integer, "Nombre de partenaires");
+    add_field(t, "degree", FieldType::integer, "Nombre de liens (partenaires)");
+    if (d.network.directed) {
+        add_field(t, "in_degree", FieldType::integer, "Liens reçus");
+        add_field(t, "out_degree", FieldType::integer, "Liens émis");
+    }
     add_field(t, "strength", FieldType::real, "Force (somme des poids)");
     add_field(t, "betweenness", FieldType::real, "Intermédiarité");
+    add_field(t, "betweenness_w", FieldType::real, "Intermédiarité pondérée");
     add_field(t, "closeness", FieldType::real, "Proximité");
+    add_field(t, "harmonic", FieldType::real, "Centralité harmonique");
+    add_field(t, "pagerank", FieldType::real, "PageRank");
+    add_field(t, "eigenvector", FieldType::real, "Centralité de vecteur propre");
+    add_field(t, "clustering", FieldType::real, "Coefficient de regroupement");
+    add_field(t, "core_number", FieldType::integer, "Noyau (k-core)");
     add_field(t, "component", FieldType::integer, "Composante");
     add_field(t, "is_cut_vertex", FieldType::boolean, "Acteur charnière");
+    add_field(t, "community", FieldType::integer, "Communauté");
     for (std::size_t i = 0; i < d.actors.size(); ++i) {
         const Actor& a = d.actors[i];
         const ActorMeasures& m = d.measures[i];
-        t.rows.push_back({a.id, a.name, a.family, opt_text(a.area_id), a.provenance.source, a.provenance.source_ref,
-                          a.provenance.location_method, static_cast<std::int64_t>(m.degree), m.strength,
-                          m.betweenness, m.closeness, static_cast<std::int64_t>(m.component), m.is_cut_vertex});
+        std::vector<Value> row{a.id, a.name, a.family, opt_text(a.area_id), a.provenance.source, a.provenance.source_ref,
+                               a.provenance.location_method, count_value(static_cast<std::size_t>(m.degree))};
+        if (d.network.directed) {
+            row.emplace_back(static_cast<std::int64_t>(m.in_degree));
+            row.emplace_back(static_cast<std::int64_t>(m.out_degree));
+        }
+        for (const Value& v : {Value(m.strength), Value(m.betweenness), Value(m.betweenness_w), Value(m.closeness),
+                               Value(m.harmonic), Value(m.pagerank), opt_real(m.eigenvector), Value(m.clustering),
+                               Value(static_cast<std::int64_t>(m.core_number)), Value(static_cast<std::int64_t>(m.component)),
+                               Value(m.is_cut_vertex),
+                               m.community ? Value(static_cast<std::int64_t>(m.community)) : Value()})
+            row.push_back(v);
+        t.rows.push_back(std::move(row));
         t.geometries.push_back(a.location ? point_wkb(*a.location) : Wkb{});
     }
     return t;
@@ -151,17 +144,27 @@ Table places_table(const Diagnostic& d) {
 }
 
 Table links_table(const Diagnostic& d) {
-    Table t{"cooperation_links", "Liens de coopération", "Coopérations entre acteurs (paires fusionnées, poids additionnés)",
+    Table t{"cooperation_links", "Liens de coopération",
+            d.network.directed ? "Coopérations orientées entre acteurs (paires fusionnées, poids additionnés)"
+                               : "Coopérations entre acteurs (paires fusionnées, poids additionnés)",
             GeometryType::linestring, {}, {}, {}};
     add_field(t, "link_id", FieldType::text, "Identifiant");
-    add_field(t, "source_id", FieldType::text, "Acteur 1");
-    add_field(t, "target_id", FieldType::text, "Acteur 2");
+    add_field(t, "source_id", FieldType::text, d.network.directed ? "Acteur d'origine" : "Acteur 1");
+    add_field(t, "target_id", FieldType::text, d.network.directed ? "Acteur de destination" : "Acteur 2");
     add_field(t, "kind", FieldType::text, "Type de coopération");
     add_field(t, "weight", FieldType::real, "Poids");
+    add_field(t, "n_shared_objects", FieldType::integer, "Projets ou événements partagés");
     add_field(t, "length_m", FieldType::real, "Longueur (m)");
     add_field(t, "crosses_areas", FieldType::boolean, "Relie deux zones");
+    add_field(t, "is_bridge", FieldType::boolean, "Lien pont (sa perte coupe le réseau)");
+    add_field(t, "source_family", FieldType::text, d.network.directed ? "Famille de l'origine" : "Famille de l'acteur 1");
+    add_field(t, "target_family", FieldType::text, d.network.directed ? "Famille de la destination" : "Famille de l'acteur 2");
+    add_field(t, "source_area_id", FieldType::text, d.network.directed ? "Zone de l'origine" : "Zone de l'acteur 1");
+    add_field(t, "target_area_id", FieldType::text, d.network.directed ? "Zone de la destination" : "Zone de l'acteur 2");
     const auto index = actor_index(d);
-    for (const auto& l : d.links) {
+    const std::string sep = d.network.directed ? "->" : "--";
+    for (std::size_t i = 0; i < d.links.size(); ++i) {
+        const Link& l = d.links[i];
         const Actor& a = d.actors[index.at(l.source_id)];
         const Actor& b = d.actors[index.at(l.target_id)];
         Value length, crosses;
@@ -171,8 +174,9 @@ Table links_table(const Diagnostic& d) {
             geom = line_wkb(*a.location, *b.location);
         }
         if (!a.area_id.empty() && !b.area_id.empty()) crosses = a.area_id != b.area_id;
-        t.rows.push_back({l.source_id + "--" + l.target_id, l.source_id, l.target_id, opt_text(l.kind), l.weight,
-                          length, crosses});
+        t.rows.push_back({l.source_id + sep + l.target_id, l.source_id, l.target_id, opt_text(l.kind), l.weight,
+                          count_value(l.from_participations), length, crosses, Value(bool(d.network.link_is_bridge[i])),
+                          a.family, b.family, opt_text(a.area_id), opt_text(b.area_id)});
         t.geometries.push_back(std::move(geom));
     }
     return t;
@@ -199,6 +203,45 @@ Table data_quality_table(const Diagnostic& d) {
 }
 
 }  // namespace
+
+static void put_u32(Wkb& w, std::uint32_t v) {
+    unsigned char b[4];
+    std::memcpy(b, &v, 4);  // little-endian hosts only: we write NDR
+    w.insert(w.end(), b, b + 4);
+}
+static void put_f64(Wkb& w, double v) {
+    unsigned char b[8];
+    std::memcpy(b, &v, 8);
+    w.insert(w.end(), b, b + 8);
+}
+Wkb point_wkb(const Point& p) {
+    Wkb w{1};
+    put_u32(w, 1);
+    put_f64(w, p.x);
+    put_f64(w, p.y);
+    return w;
+}
+Wkb line_wkb(const Point& a, const Point& b) {
+    Wkb w{1};
+    put_u32(w, 2);
+    put_u32(w, 2);
+    for (const Point& p : {a, b}) {
+        put_f64(w, p.x);
+        put_f64(w, p.y);
+    }
+    return w;
+}
+
+Wkb multipoint_wkb(const std::vector<Point>& points) {
+    Wkb w{1};
+    put_u32(w, 4);
+    put_u32(w, static_cast<std::uint32_t>(points.size()));
+    for (const Point& p : points) {
+        const Wkb one = point_wkb(p);
+        w.insert(w.end(), one.begin(), one.end());
+    }
+    return w;
+}
 
 std::map<std::string, std::string> category_slugs(const std::vector<std::string>& categories) {
     std::map<std::string, std::string> out;
@@ -266,26 +309,41 @@ std::map<std::string, std::size_t> actor_index(const Diagnostic& d) {
     return index;
 }
 
-void build_tables(Workspace& /*ws*/, Diagnostic& d) {
+void build_tables(Workspace& ws, Diagnostic& d) {
     // Step `network`: measures on the graph of every actor, in actor id order.
     const auto index = actor_index(d);
-    std::vector<std::pair<std::size_t, std::size_t>> edges;
-    std::vector<double> weights;
+    NetworkInput input{d.actors.size(), d.network.directed, {}, {}};
     for (const auto& l : d.links) {
-        edges.emplace_back(index.at(l.source_id), index.at(l.target_id));
-        weights.push_back(l.weight);
+        input.edges.emplace_back(index.at(l.source_id), index.at(l.target_id));
+        input.weights.push_back(l.weight);
     }
-    d.measures = compute_measures(d.actors.size(), edges, weights);
+    NetworkAnalysis net = analyse_network(input);
+    d.measures = std::move(net.measures);
+    d.network.components = net.components;
+    d.network.communities = net.communities;
+    d.network.modularity = net.modularity;
+    d.network.louvain_seed = kLouvainSeed;
+    d.network.eigenvector_converged = net.eigenvector_converged;
+    d.network.link_is_bridge = std::move(net.edge_is_bridge);
+    if (!net.eigenvector_converged) {
+        d.problems.report(Problem{Severity::info, "eigenvector_not_converged", {}, "links", {}, "eigenvector",
+                                  "centralité de vecteur propre non convergée en 100 itérations (comme networkx) : "
+                                  "laissée vide"});
+    }
 
     const auto summaries = summarise_areas(d);
+    const NetworkTables network = network_tables(ws, d);
     d.tables.clear();
     d.tables.push_back(territory_table(d));
     d.tables.push_back(areas_table(d, summaries));
     d.tables.push_back(actors_table(d));
     d.tables.push_back(places_table(d));
     d.tables.push_back(links_table(d));
+    for (const auto& t : network.layers) d.tables.push_back(t);
+    for (const auto& t : network.tables) d.tables.push_back(t);
     d.tables.push_back(sheets_families(d));
     d.tables.push_back(sheets_areas(d, summaries));
+    for (const auto& t : network.sheets) d.tables.push_back(t);
     d.tables.push_back(data_quality_table(d));
     for (auto& t : d.tables) make_field_names_unique(t);
 }

@@ -16,6 +16,16 @@ inline void add_field(Table& t, std::string name, FieldType type, std::string al
     t.fields.push_back(Field{std::move(name), type, std::move(alias)});
 }
 
+/// ISO WKB (little-endian) of simple geometries in the working CRS.
+Wkb point_wkb(const Point& p);
+Wkb line_wkb(const Point& a, const Point& b);
+Wkb multipoint_wkb(const std::vector<Point>& points);
+
+/// Field values: NULL for an absent number or an empty text.
+inline Value opt_real(const std::optional<double>& v) { return v ? Value(*v) : Value(); }
+inline Value opt_text(const std::string& s) { return s.empty() ? Value() : Value(s); }
+inline Value count_value(std::size_t n) { return static_cast<std::int64_t>(n); }
+
 /// Category slugs ("Lecture publique" → "lecture_publique"), unique within the set: a slug that two
 /// categories share gets a numeric suffix. Ordered by category name.
 std::map<std::string, std::string> category_slugs(const std::vector<std::string>& categories);
@@ -48,8 +58,23 @@ inline std::size_t count_of(const std::map<std::string, std::size_t>& counts, co
     return it == counts.end() ? 0 : it->second;
 }
 
+/// Share of an area's links that go to another area, in %; NULL without links.
+inline Value share_across_pct(const AreaSummary& s) {
+    const std::size_t links = s.links_inside + s.links_across;
+    return links ? Value(100.0 * static_cast<double>(s.links_across) / static_cast<double>(links)) : Value();
+}
+
 /// Renames fields whose generated names collide (suffix _2, _3…), keeping the first as it is.
 void make_field_names_unique(Table& t);
+
+/// The network's structure (network_tables.cpp): spatial layers (area_links, communities),
+/// attribute tables (network_*) and sheets (sheets_communities, sheets_objects).
+struct NetworkTables {
+    std::vector<Table> layers;
+    std::vector<Table> tables;
+    std::vector<Table> sheets;
+};
+NetworkTables network_tables(Workspace& ws, const Diagnostic& d);
 
 Table sheets_families(const Diagnostic& d);                                                   // sheets.cpp
 Table sheets_areas(const Diagnostic& d, const std::map<std::string, AreaSummary>& summaries);  // sheets.cpp

@@ -21,6 +21,7 @@ const char* geometry_name(territoire::GeometryType t) {
     switch (t) {
         case territoire::GeometryType::point: return "Point";
         case territoire::GeometryType::linestring: return "LineString";
+        case territoire::GeometryType::multipoint: return "MultiPoint";
         case territoire::GeometryType::multipolygon: return "MultiPolygon";
         case territoire::GeometryType::none: return "None";
     }

@@ -9,8 +9,11 @@ import pytest
 import territoire
 from conftest import SAMPLE, write_graph_project, write_square_territory
 
-EXPECTED_LAYERS = ["territory", "areas", "actors", "places", "cooperation_links",
-                   "sheets_families", "sheets_areas", "data_quality"]
+EXPECTED_LAYERS = ["territory", "areas", "actors", "places", "cooperation_links", "area_links", "communities",
+                   "network_summary", "network_components", "network_family_mixing", "network_area_matrix",
+                   "network_link_lengths", "network_isolated_actors",
+                   "sheets_families", "sheets_areas", "sheets_communities", "sheets_objects", "data_quality"]
+SPATIAL_LAYERS = ["territory", "areas", "actors", "places", "cooperation_links", "area_links", "communities"]
 
 
 def test_version_is_the_library_version():
@@ -111,7 +114,7 @@ def test_write_produces_the_deliverables(tmp_path):
     diag = territoire.run(project, tmp_path / "out")
     assert (tmp_path / "out" / "diagnostic.gpkg").is_file()
     assert sorted(p.name for p in (tmp_path / "out" / "geojson").iterdir()) == sorted(
-        f"{n}.geojson" for n in ["territory", "areas", "actors", "places", "cooperation_links"])
+        f"{n}.geojson" for n in SPATIAL_LAYERS)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["layers"]["actors"] == 5
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
@@ -153,7 +156,7 @@ def test_same_inputs_give_the_same_outputs(tmp_path):
     # Deterministic ordering (everything sorted by id) and no timestamps in GeoJSON or manifest.
     first = territoire.run(SAMPLE, tmp_path / "one")
     territoire.run(SAMPLE, tmp_path / "two")
-    for name in ["territory", "areas", "actors", "places", "cooperation_links"]:
+    for name in SPATIAL_LAYERS:
         a = (tmp_path / "one" / "geojson" / f"{name}.geojson").read_bytes()
         b = (tmp_path / "two" / "geojson" / f"{name}.geojson").read_bytes()
         assert a == b, name

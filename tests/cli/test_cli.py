@@ -292,7 +292,8 @@ def test_run_writes_the_deliverables_and_prints_the_summary(run, project, tmp_pa
     assert gpkg.is_file()
     assert (out / "manifest.json").is_file()
     assert sorted(p.name for p in (out / "geojson").iterdir()) == [
-        "actors.geojson", "areas.geojson", "cooperation_links.geojson", "places.geojson", "territory.geojson"]
+        "actors.geojson", "area_links.geojson", "areas.geojson", "communities.geojson", "cooperation_links.geojson",
+        "places.geojson", "territory.geojson"]
     assert not [p for p in out.rglob(".*")], "temporary files left behind"
     assert str(gpkg) in r.stdout
     assert "Test Niort" in r.stdout

@@ -401,7 +401,7 @@ TEST_CASE("pipeline: deliver writes the GeoPackage, the GeoJSON files and the ma
         geojson.insert(p.filename().string());
     }
     CHECK(geojson == std::set<std::string>{"territory.geojson", "areas.geojson", "actors.geojson", "places.geojson",
-                                           "cooperation_links.geojson"});
+                                           "cooperation_links.geojson", "area_links.geojson", "communities.geojson"});
     CHECK(hidden_files(out).empty());
 
     const auto layers = layer_counts(out / "diagnostic.gpkg");

@@ -3,6 +3,7 @@
 // Polygon geometries travel as ISO WKB so that public headers need no GEOS or GDAL header.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,24 +57,48 @@ struct Place {
     Provenance provenance;
 };
 
-/// A cooperation between two actors after merging: source_id < target_id (byte order),
-/// weights of duplicate pairs summed, distinct kinds joined with "; ".
+/// A cooperation between two actors after merging. Undirected networks: source_id < target_id
+/// (byte order). Directed networks: source_id → target_id as given. Weights of duplicate pairs are
+/// summed, distinct kinds joined with "; ".
 struct Link {
     std::string source_id;
     std::string target_id;
     std::string kind;
     double weight = 1;
+    std::size_t from_links = 0;           ///< input rows of [links] merged into this link
+    std::size_t from_participations = 0;  ///< shared objects ([participations]) behind this link
 };
 
-/// Network measures of one actor on the undirected, unweighted cooperation graph whose nodes are
-/// all actors (isolated ones included).
+/// Something several actors take part in ([participations]): a project, an event, a programme.
+/// The "objects" of cooperation of the design.
+struct CooperationObject {
+    std::string id;
+    std::string name;
+    std::vector<std::string> actor_ids;   ///< distinct participants in the diagnostic, sorted
+    std::vector<std::string> years;       ///< distinct years given, sorted
+    std::vector<std::string> roles;       ///< distinct roles given, sorted
+    std::size_t rows = 0;                 ///< participation rows read for it
+};
+
+/// Network measures of one actor. Every node of the graph is an actor (isolated ones included);
+/// docs/network.md gives each formula and its networkx equivalent, and how direction and weight
+/// are used.
 struct ActorMeasures {
-    int degree = 0;              ///< distinct partners
-    double strength = 0;         ///< sum of link weights
-    double betweenness = 0;      ///< normalised as networkx betweenness_centrality(normalized=True)
-    double closeness = 0;        ///< as networkx closeness_centrality (Wasserman–Faust for components)
-    int component = 0;           ///< 1 = largest component; ties by smallest actor id
-    bool is_cut_vertex = false;  ///< articulation point
+    int degree = 0;              ///< undirected: distinct partners; directed: in + out
+    int in_degree = 0;           ///< directed networks only (else 0)
+    int out_degree = 0;          ///< directed networks only (else 0)
+    double strength = 0;         ///< sum of the weights of the actor's links
+    double betweenness = 0;      ///< networkx betweenness_centrality(normalized=True)
+    double betweenness_w = 0;    ///< same with each link's length = 1/weight
+    double closeness = 0;        ///< networkx closeness_centrality (Wasserman–Faust, incoming if directed)
+    double harmonic = 0;         ///< networkx harmonic_centrality (incoming if directed)
+    double pagerank = 0;         ///< networkx pagerank(alpha=0.85, weight="weight")
+    std::optional<double> eigenvector;  ///< networkx eigenvector_centrality(weight="weight"); empty if no convergence
+    double clustering = 0;       ///< networkx clustering on the undirected graph
+    int core_number = 0;         ///< networkx core_number on the undirected graph
+    int component = 0;           ///< 1 = largest (weakly) connected component; ties by smallest actor id
+    bool is_cut_vertex = false;  ///< articulation point of the undirected graph
+    int community = 0;           ///< Louvain community, 1 = largest; 0 = none (actor without link)
 };
 
 }  // namespace territoire

@@ -28,6 +28,18 @@ struct SourceStats {
     std::size_t assigned = 0;         ///< kept and assigned to an area
 };
 
+/// The cooperation network as a whole (docs/network.md).
+struct NetworkSummary {
+    bool directed = false;                ///< [links] directed = true
+    std::string projection;               ///< [participations] projection ("count", "newman"), empty without
+    int components = 0;                   ///< connected components (weakly if directed), isolated actors included
+    int communities = 0;                  ///< Louvain communities of actors with links
+    double modularity = 0;                ///< of the Louvain partition (undirected, weighted)
+    unsigned long long louvain_seed = 0;  ///< the fixed seed of the Louvain node order
+    bool eigenvector_converged = true;    ///< false: eigenvector centrality left empty
+    std::vector<bool> link_is_bridge;     ///< parallel to Diagnostic::links
+};
+
 /// Everything the analysis produced, before delivery.
 struct Diagnostic {
     Project project;
@@ -37,6 +49,8 @@ struct Diagnostic {
     std::vector<ActorMeasures> measures;  ///< parallel to actors
     std::vector<Place> places;            ///< sorted by id
     std::vector<Link> links;              ///< merged, sorted by (source_id, target_id)
+    std::vector<CooperationObject> objects;  ///< from [participations], sorted by id
+    NetworkSummary network;
     std::vector<SourceStats> stats;       ///< one per source block, in project order
     ProblemReporter problems;
     std::string working_crs_wkt;          ///< WKT of the working CRS

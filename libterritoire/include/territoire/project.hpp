@@ -21,7 +21,7 @@ struct LocationSpec {
     bool uses_fields() const { return !x_field.empty() || !wkt_field.empty() || !latlon_field.empty(); }
 };
 
-/// One data source block ([territory], [areas], [[places]], [[actors]], [links]).
+/// One data source block ([territory], [areas], [[places]], [[actors]], [links], [participations]).
 struct SourceSpec {
     std::string block;                 ///< "territory", "areas", "places[2]"… for messages
     std::string name;                  ///< short name used in provenance (default: file stem)
@@ -44,6 +44,13 @@ struct SourceSpec {
     std::string source_field;          ///< links
     std::string target_field;          ///< links
     std::string weight_field;          ///< links
+    bool directed = false;             ///< links: source → target is meaningful
+    std::string actor_field;           ///< participations: the actor id
+    std::string object_field;          ///< participations: the project/event id
+    std::string object_name_field;     ///< participations: its name
+    std::string year_field;            ///< participations
+    std::string role_field;            ///< participations
+    std::string projection = "count";  ///< participations: "count" or "newman"
     int line = 0;                      ///< line of the block in the project file
 };
 
@@ -57,6 +64,7 @@ struct Project {
     std::vector<SourceSpec> places;
     std::vector<SourceSpec> actors;
     std::optional<SourceSpec> links;
+    std::optional<SourceSpec> participations;  ///< actor × project/event, projected onto links
 };
 
 /// Reads and validates a project file. Throws ProjectError naming the file, line and key.

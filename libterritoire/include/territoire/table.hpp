@@ -12,7 +12,7 @@
 namespace territoire {
 
 enum class FieldType { text, integer, real, boolean };
-enum class GeometryType { none, point, linestring, multipolygon };
+enum class GeometryType { none, point, linestring, multipoint, multipolygon };
 
 struct Field {
     std::string name;    ///< snake_case ASCII
