@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "detail/gdal.hpp"
+#include "graph_export.hpp"
 #include "detail/geos.hpp"
 #include "territoire/error.hpp"
 #include "territoire/pipeline.hpp"
@@ -162,6 +163,7 @@ nlohmann::json manifest_of(const Diagnostic& d) {
     for (const auto& s : p.places) add(s);
     for (const auto& s : p.actors) add(s);
     if (p.links) add(*p.links);
+    if (p.participations) add(*p.participations);
     json counts = json::object();
     for (const auto& t : d.tables) counts[t.name] = t.rows.size();
     json sources = json::array();
@@ -181,6 +183,10 @@ nlohmann::json manifest_of(const Diagnostic& d) {
                 {"inputs", inputs},
                 {"sources", sources},
                 {"layers", counts},
+                {"network", {{"directed", d.network.directed},
+                             {"projection", d.network.projection.empty() ? json(nullptr) : json(d.network.projection)},
+                             {"louvain_seed", d.network.louvain_seed},
+                             {"modularity", d.network.modularity}}},
                 {"problems", problems}};
 }
 
@@ -198,6 +204,22 @@ void commit_file(const fs::path& tmp, const fs::path& target) {
         fs::remove(tmp, ec);
         throw OutputError(target.string() + " : renommage du fichier temporaire impossible");
     }
+}
+
+// Writes a whole text file under a temporary name, then renames it.
+void write_text_file(const fs::path& target, const std::string& text) {
+    const std::string tmp = temp_name(target);
+    {
+        std::ofstream f(tmp, std::ios::binary);
+        f << text;
+        f.close();
+        if (!f) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw OutputError(target.string() + " : écriture impossible");
+        }
+    }
+    commit_file(tmp, target);
 }
 
 OGRSpatialReference working_srs(const Diagnostic& d) {
@@ -290,14 +312,14 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
             if (t.geometry_type != GeometryType::none) out.geojson.push_back(write_geojson(d, t, gdir));
     }
 
+    out.graphml = dir / "network.graphml";
+    out.gexf = dir / "network.gexf";
+    say("écriture du réseau : " + out.graphml.filename().string() + ", " + out.gexf.filename().string());
+    write_text_file(out.graphml, to_graphml(d));
+    write_text_file(out.gexf, to_gexf(d));
+
     out.manifest = dir / "manifest.json";
-    const std::string tmp = temp_name(out.manifest);
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        f << manifest << "\n";
-        if (!f) throw OutputError(out.manifest.string() + " : écriture impossible");
-    }
-    commit_file(tmp, out.manifest);
+    write_text_file(out.manifest, manifest + "\n");
     return out;
 }
 

@@ -33,14 +33,15 @@ unsigned thread_count(unsigned requested) {
     return std::clamp(t, 1u, static_cast<unsigned>(kParts));
 }
 
+// Runs work(0) … work(count-1) on `threads` threads; the first exception is rethrown.
 template <class Work>
-void for_each_part(unsigned threads, Work work) {
+void for_each_index(std::size_t count, unsigned threads, Work work) {
     std::atomic<std::size_t> next{0};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     auto run = [&] {
         try {
-            for (std::size_t p; (p = next++) < kParts;) work(p);
+            for (std::size_t i; (i = next++) < count;) work(i);
         } catch (...) {
             const std::lock_guard<std::mutex> lock(failure_mutex);
             if (!failure) failure = std::current_exception();
@@ -51,6 +52,11 @@ void for_each_part(unsigned threads, Work work) {
     run();
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
+}
+
+template <class Work>
+void for_each_part(unsigned threads, Work work) {
+    for_each_index(kParts, threads, work);
 }
 
 constexpr double kUnreached = std::numeric_limits<double>::infinity();
@@ -328,8 +334,19 @@ std::pair<std::vector<std::size_t>, double> louvain(const Csr& g, std::uint64_t 
     return {best, mod};
 }
 
-}  // namespace net
+std::pair<std::vector<std::size_t>, double> best_louvain(const Csr& g, std::uint64_t seed, unsigned threads) {
+    SplitMix64 seeds{seed};
+    std::vector<std::uint64_t> run_seed(kLouvainRuns);
+    for (auto& s : run_seed) s = seeds.next();
+    std::vector<std::pair<std::vector<std::size_t>, double>> runs(kLouvainRuns);
+    for_each_index(runs.size(), thread_count(threads), [&](std::size_t r) { runs[r] = louvain(g, run_seed[r]); });
+    std::size_t best = 0;
+    for (std::size_t r = 1; r < runs.size(); ++r)
+        if (runs[r].second > runs[best].second) best = r;
+    return runs[best];
+}
 
+}  // namespace net
 
 namespace {
 
@@ -580,7 +597,7 @@ NetworkAnalysis analyse_network(const NetworkInput& in, unsigned threads) {
     core_numbers(und, m);
 
     // Communities on the undirected weighted graph; numbered by size, then smallest member.
-    const auto [labels, q] = net::louvain(und, kLouvainSeed);
+    const auto [labels, q] = net::best_louvain(und, kLouvainSeed, threads);
     out.modularity = q;
     std::map<std::size_t, std::vector<std::size_t>> groups;
     for (std::size_t v = 0; v < n; ++v)

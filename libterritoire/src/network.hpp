@@ -22,8 +22,11 @@ struct NetworkInput {
     std::vector<double> weights;  ///< one per edge, > 0
 };
 
-/// Seed of the Louvain node order (docs/network.md): fixed so that runs are reproducible.
+/// Seed of the Louvain node orders (docs/network.md): fixed so that runs are reproducible.
 constexpr std::uint64_t kLouvainSeed = 20240917;
+/// Louvain runs, each with its own node order drawn from the seed; the partition of highest
+/// modularity is kept (the first one on ties).
+constexpr int kLouvainRuns = 8;
 
 struct NetworkAnalysis {
     std::vector<ActorMeasures> measures;  ///< one per node
@@ -65,6 +68,9 @@ std::vector<double> betweenness_raw(const Csr& g, bool weighted, unsigned thread
 /// Louvain (Blondel et al.) on an undirected weighted graph given both ways; returns a community
 /// index per node (0-based, arbitrary labels) and the partition's modularity.
 std::pair<std::vector<std::size_t>, double> louvain(const Csr& g, std::uint64_t seed);
+
+/// kLouvainRuns Louvain runs with orders drawn from `seed`, in parallel; the best partition.
+std::pair<std::vector<std::size_t>, double> best_louvain(const Csr& g, std::uint64_t seed, unsigned threads);
 
 /// Modularity (resolution 1) of a partition of an undirected weighted graph given both ways.
 double modularity(const Csr& g, const std::vector<std::size_t>& community);

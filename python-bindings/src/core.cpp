@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "network.hpp"  // internal: the _analyse_network test hook
 #include "territoire/error.hpp"
 #include "territoire/pipeline.hpp"
 #include "territoire/project.hpp"
@@ -124,6 +125,7 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("crs", [](const Diagnostic& d) { return d.project.crs; })
         .def_property_readonly("crs_wkt", [](const Diagnostic& d) { return d.working_crs_wkt; })
         .def_property_readonly("project_file", [](const Diagnostic& d) { return d.project.file; })
+        .def_property_readonly("directed", [](const Diagnostic& d) { return d.network.directed; })
         .def("table_names",
              [](const Diagnostic& d) {
                  std::vector<std::string> names;
@@ -178,9 +180,55 @@ PYBIND11_MODULE(_core, m) {
                 paths["geopackage"] = out.geopackage;
                 paths["geojson"] = out.geojson;
                 paths["manifest"] = out.manifest;
+                paths["graphml"] = out.graphml;
+                paths["gexf"] = out.gexf;
                 return paths;
             },
             py::arg("output_dir"), py::arg("geojson") = true);
+
+    // Private hook for the tests: the measures of any graph, to compare with networkx on graphs of
+    // every shape without writing a project. Nodes 0..n-1; edges as (u, v) pairs.
+    m.def(
+        "_analyse_network",
+        [](std::size_t n, const std::vector<std::pair<std::size_t, std::size_t>>& edges, const std::vector<double>& weights,
+           bool directed, unsigned threads) {
+            for (const auto& [u, v] : edges)
+                if (u >= n || v >= n || u == v) throw py::value_error("arête invalide");
+            if (weights.size() != edges.size()) throw py::value_error("un poids par arête");
+            territoire::NetworkAnalysis a;
+            {
+                py::gil_scoped_release release;
+                a = territoire::analyse_network(territoire::NetworkInput{n, directed, edges, weights}, threads);
+            }
+            py::list measures;
+            for (const auto& m : a.measures) {
+                py::dict r;
+                r["degree"] = m.degree;
+                r["in_degree"] = m.in_degree;
+                r["out_degree"] = m.out_degree;
+                r["strength"] = m.strength;
+                r["betweenness"] = m.betweenness;
+                r["betweenness_w"] = m.betweenness_w;
+                r["closeness"] = m.closeness;
+                r["harmonic"] = m.harmonic;
+                r["pagerank"] = m.pagerank;
+                r["eigenvector"] = m.eigenvector ? py::object(py::float_(*m.eigenvector)) : py::object(py::none());
+                r["clustering"] = m.clustering;
+                r["core_number"] = m.core_number;
+                r["component"] = m.component;
+                r["is_cut_vertex"] = m.is_cut_vertex;
+                r["community"] = m.community;
+                measures.append(r);
+            }
+            py::dict out;
+            out["measures"] = measures;
+            out["bridges"] = a.edge_is_bridge;
+            out["modularity"] = a.modularity;
+            out["communities"] = a.communities;
+            out["components"] = a.components;
+            return out;
+        },
+        py::arg("n"), py::arg("edges"), py::arg("weights"), py::arg("directed") = false, py::arg("threads") = 0);
 
     m.def(
         "analyse",

@@ -29,8 +29,10 @@ __version__: str = _core.version()
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-#: Fields of the ``actors`` layer that hold network measures (see docs/output-contract.md).
-MEASURES = ("degree", "strength", "betweenness", "closeness", "component", "is_cut_vertex")
+#: Fields of the ``actors`` layer that hold network measures (see docs/network.md); directed
+#: networks add ``in_degree`` and ``out_degree``.
+MEASURES = ("degree", "strength", "betweenness", "betweenness_w", "closeness", "harmonic", "pagerank",
+            "eigenvector", "clustering", "core_number", "component", "is_cut_vertex", "community")
 
 
 class Diagnostic:
@@ -62,8 +64,9 @@ class Diagnostic:
         return list(self._core.table_names())
 
     def layer(self, name: str) -> Layer:
-        """One output layer by name (``territory``, ``areas``, ``actors``, ``places``,
-        ``cooperation_links``, ``sheets_families``, ``sheets_areas``, ``data_quality``)."""
+        """One output layer by name (see :attr:`layer_names` and docs/output-contract.md):
+        ``territory``, ``areas``, ``actors``, ``places``, ``cooperation_links``, ``area_links``,
+        ``communities``, the ``network_*`` tables, the ``sheets_*`` tables, ``data_quality``."""
         if name not in self._layers:
             self._layers[name] = Layer(self._core.table(name), self.crs)
         return self._layers[name]
@@ -84,28 +87,42 @@ class Diagnostic:
         return self._core.sources()
 
     @property
+    def directed(self) -> bool:
+        """True when the project's links are directed (``directed = true`` in ``[links]``)."""
+        return self._core.directed
+
+    @property
     def actor_measures(self) -> Dict[str, Dict[str, Any]]:
-        """Network measures by actor id: degree, strength, betweenness, closeness, component,
-        is_cut_vertex."""
-        return {r["actor_id"]: {k: r[k] for k in MEASURES} for r in self.layer("actors").records()}
+        """Network measures by actor id (the fields in :data:`MEASURES`, plus ``in_degree`` and
+        ``out_degree`` when the network is directed)."""
+        keys = MEASURES + (("in_degree", "out_degree") if self.directed else ())
+        return {r["actor_id"]: {k: r[k] for k in keys} for r in self.layer("actors").records()}
+
+    @property
+    def network(self) -> Dict[str, Any]:
+        """The network as a whole, from the ``network_summary`` table: indicator code → value
+        (density, components, bridges, modularity, family assortativity…)."""
+        return {r["indicator"]: r["value"] for r in self.layer("network_summary").records()}
 
     def to_networkx(self):
-        """The cooperation network as an undirected ``networkx.Graph``: one node per actor
-        (isolated ones included) with its attributes, one edge per merged link with ``weight``,
-        ``kind``, ``length_m`` and ``crosses_areas``."""
+        """The cooperation network as a ``networkx.Graph`` (``DiGraph`` when directed): one node
+        per actor (isolated ones included) with every field of the ``actors`` layer, one edge per
+        merged link with every field of ``cooperation_links`` (``weight``, ``kind``, ``is_bridge``…).
+        networkx recomputes the measures of the ``actors`` layer on it (docs/network.md)."""
         import networkx as nx
 
-        graph = nx.Graph(name=self.name, crs=self.crs)
+        graph = (nx.DiGraph if self.directed else nx.Graph)(name=self.name, crs=self.crs)
         for record in self.layer("actors").records():
             graph.add_node(record["actor_id"], **{k: v for k, v in record.items() if k != "actor_id"})
         for record in self.layer("cooperation_links").records():
-            attrs = {k: record[k] for k in ("link_id", "weight", "kind", "length_m", "crosses_areas")}
+            attrs = {k: v for k, v in record.items() if k not in ("source_id", "target_id")}
             graph.add_edge(record["source_id"], record["target_id"], **attrs)
         return graph
 
     def write(self, output_dir: PathLike, *, geojson: bool = True) -> Dict[str, Any]:
-        """Writes ``diagnostic.gpkg``, ``geojson/*.geojson`` (unless ``geojson=False``) and
-        ``manifest.json`` into ``output_dir``; returns their paths."""
+        """Writes ``diagnostic.gpkg``, ``geojson/*.geojson`` (unless ``geojson=False``),
+        ``network.graphml``, ``network.gexf`` and ``manifest.json`` into ``output_dir``; returns
+        their paths."""
         return self._core.write(os.fspath(output_dir), geojson)
 
 

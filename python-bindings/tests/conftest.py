@@ -28,9 +28,11 @@ def write_square_territory(folder: pathlib.Path) -> pathlib.Path:
     return path
 
 
-def write_graph_project(folder: pathlib.Path, n_nodes: int, edges, weights=None) -> pathlib.Path:
+def write_graph_project(folder: pathlib.Path, n_nodes: int, edges, weights=None, *, directed=False,
+                        participations=None, projection=None) -> pathlib.Path:
     """A project whose actors are the graph's nodes (ids n000…, spread over the two squares) and
-    whose links are its edges."""
+    whose links are its edges (`directed` sets `directed = true`). `participations`: rows
+    (node, object id, year) written to participations.csv and declared in [participations]."""
     write_square_territory(folder)
     with open(folder / "acteurs.csv", "w", encoding="utf-8") as f:
         f.write("id;nom;famille;lon;lat\n")
@@ -50,6 +52,15 @@ def write_graph_project(folder: pathlib.Path, n_nodes: int, edges, weights=None)
         '[areas]\npath = "zones.geojson"\nid_field = "code"\nname_field = "nom"\n'
         '[[actors]]\npath = "acteurs.csv"\nid_field = "id"\nname_field = "nom"\nfamily_field = "famille"\n'
         'x_field = "lon"\ny_field = "lat"\n'
-        '[links]\npath = "liens.csv"\nsource_field = "a"\ntarget_field = "b"\nweight_field = "w"\n',
+        '[links]\npath = "liens.csv"\nsource_field = "a"\ntarget_field = "b"\nweight_field = "w"\n'
+        + ('directed = true\n' if directed else ''),
         encoding="utf-8")
+    if participations is not None:
+        with open(folder / "participations.csv", "w", encoding="utf-8") as f:
+            f.write("acteur;projet;annee\n")
+            for node, obj, year in participations:
+                f.write(f"n{node:03d};{obj};{year}\n")
+        with open(project, "a", encoding="utf-8") as f:
+            f.write('[participations]\npath = "participations.csv"\nactor_field = "acteur"\nobject_field = "projet"\n'
+                    'year_field = "annee"\n' + (f'projection = "{projection}"\n' if projection else ''))
     return project

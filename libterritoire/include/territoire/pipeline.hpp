@@ -73,9 +73,12 @@ struct Delivery {
     std::filesystem::path geopackage;
     std::vector<std::filesystem::path> geojson;
     std::filesystem::path manifest;
+    std::filesystem::path graphml;  ///< DIR/network.graphml
+    std::filesystem::path gexf;     ///< DIR/network.gexf
 };
 
-/// Writes the GeoPackage, GeoJSON files and manifest into `dir` (created if needed).
+/// Writes the GeoPackage, GeoJSON files, the network (GraphML, GEXF) and the manifest into `dir`
+/// (created if needed).
 /// Every file is written under a temporary name and renamed when complete.
 Delivery deliver(const Diagnostic& diagnostic, const std::filesystem::path& dir,
                  const DeliverOptions& options = {}, const ProgressFn& progress = {});
