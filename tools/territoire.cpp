@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "territoire/error.hpp"
@@ -19,6 +20,44 @@ std::string thousands(std::size_t n) {
     std::string s = std::to_string(n);
     for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), " ");
     return s;
+}
+
+// "0,729": a number with `decimals` decimals and a decimal comma, as French readers expect.
+std::string french(double v, int decimals) {
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(decimals);
+    s << v;
+    std::string text = s.str();
+    if (const auto dot = text.find('.'); dot != std::string::npos) text[dot] = ',';
+    return text;
+}
+
+// The network lines of the summary, from the network_summary table.
+void print_network(const territoire::Diagnostic& d, std::ostream& out) {
+    std::map<std::string, const territoire::Value*> v;
+    for (const auto& t : d.tables)
+        if (t.name == "network_summary")
+            for (const auto& row : t.rows) v[std::get<std::string>(row[0])] = &row[2];
+    auto num = [&](const char* code) -> std::optional<double> {
+        const auto it = v.find(code);
+        if (it == v.end() || !std::holds_alternative<double>(*it->second)) return std::nullopt;
+        return std::get<double>(*it->second);
+    };
+    auto count = [&](const char* code) { return thousands(static_cast<std::size_t>(num(code).value_or(0))); };
+    if (d.links.empty()) {
+        out << "  réseau : aucun lien de coopération\n";
+        return;
+    }
+    out << "  réseau " << (d.network.directed ? "orienté" : "non orienté") << " : densité "
+        << french(num("density").value_or(0), 4) << " ; " << count("n_components") << " composantes, dont "
+        << count("n_components_with_links") << " d'au moins deux acteurs (la plus grande : " << count("largest_component")
+        << " acteurs) ; " << count("n_isolated") << " acteurs isolés\n";
+    out << "  structure : " << count("n_cut_vertices") << " acteurs charnières, " << count("n_bridges") << " liens ponts ; "
+        << count("n_communities") << " communautés (modularité " << french(d.network.modularity, 3) << ")";
+    if (const auto r = num("family_assortativity")) out << " ; assortativité par famille " << french(*r, 3);
+    if (const auto a = num("share_links_across_areas_pct")) out << " ; " << french(*a, 1) << " % des liens entre zones";
+    out << "\n";
 }
 
 void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
@@ -36,10 +75,11 @@ void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
         if (s.assigned) out << ", " << thousands(s.assigned) << " rattachées à une zone";
         out << "\n";
     }
-    std::size_t components = 0;
-    for (const auto& m : d.measures) components = std::max<std::size_t>(components, static_cast<std::size_t>(m.component));
-    out << "  acteurs : " << d.actors.size() << ", lieux : " << d.places.size() << ", liens : " << d.links.size()
-        << ", composantes du réseau : " << components << "\n";
+    out << "  acteurs : " << thousands(d.actors.size()) << ", lieux : " << thousands(d.places.size())
+        << ", liens : " << thousands(d.links.size());
+    if (!d.objects.empty()) out << ", projets ou événements partagés : " << thousands(d.objects.size());
+    out << "\n";
+    print_network(d, out);
     const auto counts = d.problems.count_by_kind();
     out << "  problèmes de données : " << d.problems.problems().size();
     if (!counts.empty()) {
@@ -183,6 +223,8 @@ int main(int argc, char** argv) {
             std::cout << "Résultats :\n  " << out.geopackage.string() << "\n";
             if (!out.geojson.empty()) std::cout << "  " << (out.geojson.front().parent_path().string()) << "/ ("
                                                 << out.geojson.size() << " fichiers GeoJSON)\n";
+            std::cout << "  " << out.graphml.string() << " et " << out.gexf.filename().string()
+                      << " (réseau pour Gephi et networkx)\n";
             std::cout << "  " << out.manifest.string() << "\n";
         }
         return 0;

@@ -170,8 +170,11 @@ Table links_table(const Diagnostic& d) {
         Value length, crosses;
         Wkb geom;
         if (a.location && b.location) {
-            length = std::hypot(a.location->x - b.location->x, a.location->y - b.location->y);
-            geom = line_wkb(*a.location, *b.location);
+            const double metres = std::hypot(a.location->x - b.location->x, a.location->y - b.location->y);
+            length = metres;
+            // Two actors at the same point (one building): a line of length 0 is not a valid
+            // geometry, so the link has none.
+            if (metres > 0) geom = line_wkb(*a.location, *b.location);
         }
         if (!a.area_id.empty() && !b.area_id.empty()) crosses = a.area_id != b.area_id;
         t.rows.push_back({l.source_id + sep + l.target_id, l.source_id, l.target_id, opt_text(l.kind), l.weight,
