@@ -30,12 +30,14 @@ using namespace territoire;
 
 namespace {
 
-// A fresh folder under the system temporary directory, removed with everything in it.
+// A fresh folder under the system temporary directory, removed with everything in it. The parent
+// folder is per process: ctest runs test processes in parallel, and one removing a shared parent
+// while another creates its folder in it made tests fail at random.
 struct TempDir {
     TempDir() {
         static std::atomic<int> counter{0};
-        path = fs::temp_directory_path() / "territoire-unit-tests" /
-               ("pipeline-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        path = fs::temp_directory_path() / ("territoire-unit-tests-" + std::to_string(::getpid())) /
+               ("pipeline-" + std::to_string(counter++));
         fs::remove_all(path);
         fs::create_directories(path);
     }
