@@ -368,3 +368,118 @@ TEST_CASE("network: two components of two nodes among isolated nodes — closene
     CHECK(m[1].component == 3);
     CHECK(m[4].component == 4);
 }
+
+// ---- measures added with the network diagnostic (docs/network.md) -------------------------------
+
+namespace {
+
+territoire::NetworkAnalysis analyse(std::size_t n, const Edges& edges, std::vector<double> weights = {},
+                                    bool directed = false, unsigned threads = 0) {
+    if (weights.empty()) weights.assign(edges.size(), 1.0);
+    return territoire::analyse_network(territoire::NetworkInput{n, directed, edges, weights}, threads);
+}
+
+}  // namespace
+
+TEST_CASE("network: harmonic centrality sums inverse distances", "[network]") {
+    // Path a-b-c: harmonic(a) = 1/1 + 1/2, harmonic(b) = 1 + 1.
+    const auto m = analyse(3, {{0, 1}, {1, 2}}).measures;
+    CHECK(m[0].harmonic == Approx(1.5));
+    CHECK(m[1].harmonic == Approx(2.0));
+    CHECK(m[2].harmonic == Approx(1.5));
+}
+
+TEST_CASE("network: triangle plus pendant — clustering, core numbers and the one bridge", "[network]") {
+    // 0-1-2 triangle, 3 hangs on 2. Node 2 has 1 triangle out of C(3,2) = 3 neighbour pairs.
+    const Edges edges{{0, 1}, {1, 2}, {0, 2}, {2, 3}};
+    const auto a = analyse(4, edges);
+    CHECK(a.measures[0].clustering == Approx(1.0));
+    CHECK(a.measures[1].clustering == Approx(1.0));
+    CHECK(a.measures[2].clustering == Approx(1.0 / 3.0));
+    CHECK(a.measures[3].clustering == 0.0);
+    CHECK(a.measures[0].core_number == 2);
+    CHECK(a.measures[2].core_number == 2);
+    CHECK(a.measures[3].core_number == 1);
+    CHECK(a.edge_is_bridge == std::vector<bool>{false, false, false, true});
+}
+
+TEST_CASE("network: PageRank of a star matches its closed form", "[network]") {
+    // Centre c, three leaves l: c = 0.85·3l + 0.15/4 and l = 0.85·c/3 + 0.15/4, so
+    // c = 0.133125 / 0.2775. networkx stops at Σ|Δ| < 4e-6, hence the margin.
+    const auto m = analyse(4, {{0, 1}, {0, 2}, {0, 3}}).measures;
+    const double centre = 0.133125 / 0.2775;
+    CHECK(m[0].pagerank == Approx(centre).margin(1e-5));
+    for (std::size_t leaf = 1; leaf < 4; ++leaf) CHECK(m[leaf].pagerank == Approx((1 - centre) / 3).margin(1e-5));
+    double total = 0;
+    for (const auto& x : m) total += x.pagerank;
+    CHECK(total == Approx(1.0).margin(1e-12));
+}
+
+TEST_CASE("network: eigenvector centrality of a complete graph is uniform and unit-length", "[network]") {
+    const auto m = analyse(4, {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}}).measures;
+    for (const auto& x : m) {
+        REQUIRE(x.eigenvector.has_value());
+        CHECK(*x.eigenvector == Approx(0.5));
+    }
+}
+
+TEST_CASE("network: Louvain splits two five-cliques joined by one link", "[network]") {
+    Edges edges;
+    for (std::size_t base : {0u, 5u})
+        for (std::size_t i = 0; i < 5; ++i)
+            for (std::size_t j = i + 1; j < 5; ++j) edges.emplace_back(base + i, base + j);
+    edges.emplace_back(4, 5);
+    const auto a = analyse(10, edges);
+    CHECK(a.communities == 2);
+    for (std::size_t v = 0; v < 10; ++v) CHECK(a.measures[v].community == (v < 5 ? 1 : 2));  // ties: smallest id first
+    // m = 21; each side: 10 internal links, degree sum 21 → Q = 2·(10/21 − (21/42)²).
+    CHECK(a.modularity == Approx(2 * (10.0 / 21.0 - 0.25)));
+    CHECK(a.edge_is_bridge.back());
+}
+
+TEST_CASE("network: directed cycle — in/out degrees and ordered-pair betweenness", "[network]") {
+    // 0→1→2→0: each node is the only intermediate of one ordered pair; networkx divides by (n-1)(n-2) = 2.
+    const auto m = analyse(3, {{0, 1}, {1, 2}, {2, 0}}, {}, true).measures;
+    for (const auto& x : m) {
+        CHECK(x.in_degree == 1);
+        CHECK(x.out_degree == 1);
+        CHECK(x.degree == 2);
+        CHECK(x.betweenness == Approx(0.5));
+        // Incoming distances 1 and 2: closeness (2/3)·(2/2), harmonic 1 + 1/2.
+        CHECK(x.closeness == Approx(2.0 / 3.0));
+        CHECK(x.harmonic == Approx(1.5));
+    }
+}
+
+TEST_CASE("network: weighted betweenness takes 1/weight as a link's length", "[network]") {
+    // 0-1-2 with weight 1 each (length 1 + 1 = 2) and a direct 0-2 link of weight 0.4 (length 2.5):
+    // by hops the direct link is shortest, by length the path through 1.
+    const auto m = analyse(3, {{0, 1}, {1, 2}, {0, 2}}, {1.0, 1.0, 0.4}).measures;
+    CHECK(m[1].betweenness == Approx(0.0).margin(1e-12));
+    CHECK(m[1].betweenness_w == Approx(1.0));
+}
+
+TEST_CASE("network: results are identical bit for bit on one, two or eight threads", "[network]") {
+    std::mt19937 rng(99);
+    std::uniform_real_distribution<double> weight(0.1, 5.0);
+    std::bernoulli_distribution link(0.06);
+    Edges edges;
+    std::vector<double> weights;
+    for (std::size_t i = 0; i < 150; ++i)
+        for (std::size_t j = i + 1; j < 150; ++j)
+            if (link(rng)) {
+                edges.emplace_back(i, j);
+                weights.push_back(weight(rng));
+            }
+    const auto one = analyse(150, edges, weights, false, 1);
+    for (unsigned threads : {2u, 8u}) {
+        const auto other = analyse(150, edges, weights, false, threads);
+        CHECK(other.modularity == one.modularity);
+        for (std::size_t v = 0; v < 150; ++v) {
+            CHECK(other.measures[v].betweenness == one.measures[v].betweenness);
+            CHECK(other.measures[v].betweenness_w == one.measures[v].betweenness_w);
+            CHECK(other.measures[v].closeness == one.measures[v].closeness);
+            CHECK(other.measures[v].community == one.measures[v].community);
+        }
+    }
+}

@@ -365,3 +365,55 @@ family = "musique"
     CHECK(p.places.at(0).name == "donnees");
     CHECK(p.actors.at(0).name == "donnees");
 }
+
+TEST_CASE("project: [participations] and directed links are read", "[project]") {
+    const Project p = parse_project(kMinimal + R"(
+[links]
+path = "liens.csv"
+source_field = "de"
+target_field = "vers"
+directed = true
+)",
+                                    kFile);
+    REQUIRE(p.links);
+    CHECK(p.links->directed);
+    CHECK_FALSE(p.participations);
+
+    const Project q = parse_project(kMinimal + R"(
+[participations]
+path = "participations.csv"
+actor_field = "acteur"
+object_field = "projet"
+object_name_field = "nom"
+year_field = "annee"
+role_field = "role"
+projection = "newman"
+)",
+                                    kFile);
+    REQUIRE(q.participations);
+    CHECK(q.participations->block == "participations");
+    CHECK(q.participations->actor_field == "acteur");
+    CHECK(q.participations->object_field == "projet");
+    CHECK(q.participations->projection == "newman");
+    CHECK(parse_project(kMinimal + "[participations]\npath = \"p.csv\"\nactor_field = \"a\"\nobject_field = \"o\"\n", kFile)
+              .participations->projection == "count");
+}
+
+TEST_CASE("project: wrong network keys are ProjectErrors naming the key and line", "[project]") {
+    const std::string links = "[links]\npath = \"l.csv\"\nsource_field = \"a\"\ntarget_field = \"b\"\n";
+    const std::string bool_error = project_error(kMinimal + links + "directed = \"oui\"\n");
+    CHECK_THAT(bool_error, Catch::Contains("'directed'"));
+    CHECK_THAT(bool_error, Catch::Contains("true ou false"));
+    CHECK_THAT(bool_error, Catch::Contains("ligne 12"));
+
+    const std::string part = "[participations]\npath = \"p.csv\"\nactor_field = \"a\"\nobject_field = \"o\"\n";
+    const std::string projection = project_error(kMinimal + part + "projection = \"jaccard\"\n");
+    CHECK_THAT(projection, Catch::Contains("'projection'"));
+    CHECK_THAT(projection, Catch::Contains("jaccard"));
+
+    CHECK_THAT(project_error(kMinimal + "[participations]\npath = \"p.csv\"\nactor_field = \"a\"\n"),
+               Catch::Contains("'object_field'"));
+    CHECK_THAT(project_error(kMinimal + links + "directed = true\n" + part), Catch::Contains("directed = true"));
+    // `directed` belongs to [links] only.
+    CHECK_THAT(project_error(kMinimal + part + "directed = true\n"), Catch::Contains("clé inconnue"));
+}
