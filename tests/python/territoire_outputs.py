@@ -16,8 +16,10 @@ from osgeo import gdal, ogr
 
 gdal.UseExceptions()
 
-SPATIAL_LAYERS = ('territory', 'areas', 'actors', 'places', 'cooperation_links')
-TABLE_LAYERS = ('sheets_families', 'sheets_areas', 'data_quality')
+SPATIAL_LAYERS = ('territory', 'areas', 'actors', 'places', 'cooperation_links', 'area_links', 'communities')
+TABLE_LAYERS = ('network_summary', 'network_components', 'network_family_mixing', 'network_area_matrix',
+                'network_link_lengths', 'network_isolated_actors', 'sheets_families', 'sheets_areas',
+                'sheets_communities', 'sheets_objects', 'data_quality')
 ALL_LAYERS = SPATIAL_LAYERS + TABLE_LAYERS
 
 # key field of each spatial layer (used to pair GeoPackage and GeoJSON features)
@@ -27,6 +29,8 @@ KEY_FIELD = {
     'actors': 'actor_id',
     'places': 'place_id',
     'cooperation_links': 'link_id',
+    'area_links': 'area_link_id',
+    'communities': 'community',
 }
 
 GEOM = '__geom__'  # key of the shapely geometry (or None) in a row dict

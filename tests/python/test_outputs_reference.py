@@ -35,15 +35,22 @@ EXPECTED_GEOM = {
     'actors': {'Point'},
     'places': {'Point'},
     'cooperation_links': {'LineString'},
+    'area_links': {'LineString'},
+    'communities': {'MultiPoint'},
 }
 REQUIRED_FIELDS = {
     'territory': ['territory_id', 'name', 'area_km2', 'population'],
     'areas': ['area_id', 'name', 'population', 'area_km2', 'n_actors', 'n_places', 'actors_per_10k',
               'places_per_10k', 'n_links_inside', 'n_links_across'],
     'actors': ['actor_id', 'name', 'family', 'area_id', 'source', 'source_ref', 'location_method', 'degree',
-               'strength', 'betweenness', 'closeness', 'component', 'is_cut_vertex'],
+               'strength', 'betweenness', 'betweenness_w', 'closeness', 'harmonic', 'pagerank', 'eigenvector',
+               'clustering', 'core_number', 'component', 'is_cut_vertex', 'community'],
     'places': ['place_id', 'name', 'kind', 'capacity', 'area_id', 'source', 'source_ref', 'location_method'],
-    'cooperation_links': ['link_id', 'source_id', 'target_id', 'kind', 'weight', 'length_m', 'crosses_areas'],
+    'cooperation_links': ['link_id', 'source_id', 'target_id', 'kind', 'weight', 'length_m', 'crosses_areas',
+                          'is_bridge', 'source_family', 'target_family', 'source_area_id', 'target_area_id'],
+    'network_summary': ['indicator', 'label', 'value'],
+    'network_family_mixing': ['family_a', 'family_b', 'n_links', 'expected_links', 'ratio_observed_expected'],
+    'network_area_matrix': ['area_id_a', 'area_id_b', 'n_links', 'weight_sum'],
     'data_quality': ['problem_id', 'severity', 'kind', 'source', 'feature', 'field', 'message'],
 }
 TEXT_ID_FIELDS = {
@@ -55,14 +62,15 @@ TEXT_ID_FIELDS = {
 }
 INTEGER_FIELDS = {
     'areas': ['n_actors', 'n_places', 'n_links_inside', 'n_links_across'],
-    'actors': ['degree', 'component', 'is_cut_vertex'],
-    'cooperation_links': ['crosses_areas'],
+    'actors': ['degree', 'component', 'is_cut_vertex', 'core_number', 'community'],
+    'cooperation_links': ['crosses_areas', 'is_bridge'],
     'data_quality': ['problem_id'],
 }
 REAL_FIELDS = {
     'territory': ['area_km2', 'population'],
     'areas': ['population', 'area_km2', 'actors_per_10k', 'places_per_10k'],
-    'actors': ['strength', 'betweenness', 'closeness'],
+    'actors': ['strength', 'betweenness', 'betweenness_w', 'closeness', 'harmonic', 'pagerank', 'eigenvector',
+               'clustering'],
     'places': ['capacity'],
     'cooperation_links': ['weight', 'length_m'],
 }
@@ -220,6 +228,69 @@ def test_network_components(out):
     fail_list('component numbering (1 = largest, ties by smallest actor_id in byte order)',
               [f'{r["actor_id"]}: component {r["component"]}, expected {expected[r["actor_id"]]}'
                for r in rows if r['component'] != expected[r['actor_id']]])
+
+
+def test_network_other_measures(out):
+    G = build_graph(out)
+    if G.number_of_nodes() == 0:
+        pytest.skip('no actors in this sample')
+    L = G.copy()
+    for a, b in L.edges():
+        L[a][b]['length'] = 1.0 / L[a][b]['weight']
+    refs = {
+        'betweenness_w': nx.betweenness_centrality(L, normalized=True, weight='length'),
+        'harmonic': nx.harmonic_centrality(G),
+        'pagerank': nx.pagerank(G, weight='weight'),
+        'clustering': nx.clustering(G),
+        'core_number': nx.core_number(G),
+    }
+    try:
+        refs['eigenvector'] = nx.eigenvector_centrality(G, weight='weight')
+    except nx.PowerIterationFailedConvergence:
+        refs['eigenvector'] = {n: None for n in G}
+    bad = []
+    for r in out.layer('actors').rows:
+        n = r['actor_id']
+        for key, ref in refs.items():
+            if ref[n] is None:
+                if r[key] is not None:
+                    bad.append(f'{n}: {key} {r[key]!r}, networkx did not converge')
+            elif not close(r[key], float(ref[n])):
+                bad.append(f'{n}: {key} {r[key]!r} != {ref[n]!r}')
+    fail_list('measures vs networkx (betweenness with length 1/weight, harmonic, pagerank, eigenvector, '
+              'clustering, core_number)', bad)
+
+
+def test_network_bridges_communities_summary(out):
+    G = build_graph(out)
+    bridges = {frozenset(e) for e in nx.bridges(G)}
+    fail_list('is_bridge vs networkx bridges',
+              [r['link_id'] for r in out.layer('cooperation_links').rows
+               if bool(r['is_bridge']) != (frozenset((r['source_id'], r['target_id'])) in bridges)])
+    groups = {}
+    for r in out.layer('actors').rows:
+        if r['community'] is not None:
+            groups.setdefault(r['community'], set()).add(r['actor_id'])
+        else:
+            assert G.degree(r['actor_id']) == 0, f'{r["actor_id"]}: linked actor without community'
+    partition = list(groups.values()) + [{n} for n in G if G.degree(n) == 0]
+    summary = {r['indicator']: r['value'] for r in out.layer('network_summary').rows}
+    if G.number_of_edges():
+        q = nx.community.modularity(G, partition, weight='weight')
+        assert close(summary['modularity'], q), f'modularity {summary["modularity"]} != networkx {q}'
+        best = max(nx.community.modularity(G, nx.community.louvain_communities(G, weight='weight', seed=s),
+                                           weight='weight') for s in range(3))
+        assert q >= best - 0.01, f'Louvain modularity {q} more than 0.01 below networkx ({best})'
+    families = {r['actor_id']: r['family'] for r in out.layer('actors').rows}
+    nx.set_node_attributes(G, families, 'family')
+    if G.number_of_edges():
+        r = nx.attribute_assortativity_coefficient(G, 'family')
+        assert close(summary['family_assortativity'], r), f'assortativity {summary["family_assortativity"]} != {r}'
+    assert close(summary['density'], nx.density(G))
+    assert summary['n_components'] == nx.number_connected_components(G)
+    assert summary['n_bridges'] == len(bridges)
+    assert summary['n_cut_vertices'] == len(set(nx.articulation_points(G)))
+    assert summary['n_isolated'] == nx.number_of_isolates(G)
 
 
 # --------------------------------------------------------------------------- assignment
@@ -493,10 +564,10 @@ def compare_geometry(g, gj, tf):
     """Return a problem string, or None when the GeoJSON geometry is g reprojected."""
     if g is None or gj is None:
         return None if g is None and gj is None else f'null mismatch (gpkg {g is None}, geojson {gj is None})'
-    if g.geom_type in ('Point', 'LineString'):
+    if g.geom_type in ('Point', 'LineString', 'MultiPoint'):
         if gj['type'] != g.geom_type:
             return f'type {gj["type"]} != {g.geom_type}'
-        ref = np.array(g.coords)[:, :2]
+        ref = np.array([p.coords[0] for p in g.geoms] if g.geom_type == 'MultiPoint' else g.coords)[:, :2]
         got = np.array([gj['coordinates']] if g.geom_type == 'Point' else gj['coordinates'], dtype=float)[:, :2]
         if ref.shape != got.shape:
             return f'{len(got)} positions != {len(ref)}'
