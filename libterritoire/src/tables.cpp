@@ -329,7 +329,7 @@ void build_tables(Workspace& ws, Diagnostic& d) {
     d.network.eigenvector_converged = net.eigenvector_converged;
     d.network.link_is_bridge = std::move(net.edge_is_bridge);
     if (!net.eigenvector_converged) {
-        d.problems.report(Problem{Severity::info, "eigenvector_not_converged", {}, "links", {}, "eigenvector",
+        d.problems.report(Problem{Severity::info, "eigenvector_not_converged", "réseau", {}, {}, "eigenvector",
                                   "centralité de vecteur propre non convergée en 100 itérations (comme networkx) : "
                                   "laissée vide"});
     }
