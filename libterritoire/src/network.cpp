@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -105,11 +106,18 @@ Csr make_csr(std::size_t n, const std::vector<std::pair<std::size_t, std::size_t
 
 std::vector<double> betweenness_raw(const Csr& g, bool weighted, unsigned threads) {
     const std::size_t n = g.n();
+    // Lengths 1/weight once, not in every inner loop.
+    std::vector<double> length;
+    if (weighted) {
+        length.resize(g.weight.size());
+        for (std::size_t k = 0; k < g.weight.size(); ++k) length[k] = 1.0 / g.weight[k];
+    }
     std::vector<std::vector<double>> partial(kParts);
     for_each_part(thread_count(threads), [&](std::size_t part) {
         std::vector<double>& acc = partial[part];
         acc.assign(n, 0.0);
-        std::vector<double> dist(n, kUnreached), sigma(n, 0.0), delta(n, 0.0);
+        std::vector<double> dist(n, kUnreached), sigma(n, 0.0), coef(n, 0.0);
+        std::vector<std::int32_t> hops(n, -1);
         std::vector<char> settled(n, 0);
         std::vector<std::size_t> order;  // nodes in the order their distance became final
         order.reserve(n);
@@ -118,25 +126,27 @@ std::vector<double> betweenness_raw(const Csr& g, bool weighted, unsigned thread
         for (std::size_t s = part; s < n; s += kParts) {
             if (g.start[s] == g.start[s + 1]) continue;  // no out-link: no path from s
             order.clear();
-            dist[s] = 0;
             sigma[s] = 1;
             if (!weighted) {
                 // BFS; σ counted on the way.
+                hops[s] = 0;
                 order.push_back(s);
                 for (std::size_t head = 0; head < order.size(); ++head) {
                     const std::size_t v = order[head];
+                    const std::int32_t next = hops[v] + 1;
                     for (std::size_t k = g.start[v]; k < g.start[v + 1]; ++k) {
                         const std::size_t w = g.adj[k];
-                        if (dist[w] == kUnreached) {
-                            dist[w] = dist[v] + 1;
+                        if (hops[w] < 0) {
+                            hops[w] = next;
                             order.push_back(w);
                         }
-                        if (dist[w] == dist[v] + 1) sigma[w] += sigma[v];
+                        if (hops[w] == next) sigma[w] += sigma[v];
                     }
                 }
             } else {
                 // Dijkstra with length 1/weight; the final distance of w is the smallest
                 // dist[v] + 1/w(v, w) over its settled neighbours, as in networkx.
+                dist[s] = 0;
                 heap.push({0.0, s});
                 while (!heap.empty()) {
                     const auto [d, v] = heap.top();
@@ -146,7 +156,7 @@ std::vector<double> betweenness_raw(const Csr& g, bool weighted, unsigned thread
                     order.push_back(v);
                     for (std::size_t k = g.start[v]; k < g.start[v + 1]; ++k) {
                         const std::size_t w = g.adj[k];
-                        const double alt = d + 1.0 / g.weight[k];
+                        const double alt = d + length[k];
                         if (alt < dist[w]) {
                             dist[w] = alt;
                             heap.push({alt, w});
@@ -156,27 +166,31 @@ std::vector<double> betweenness_raw(const Csr& g, bool weighted, unsigned thread
                 // σ in settling order: a predecessor v of w has dist[v] + 1/w(v, w) == dist[w]
                 // exactly, the test networkx applies.
                 for (std::size_t v : order)
-                    for (std::size_t k = g.start[v]; k < g.start[v + 1]; ++k) {
-                        const std::size_t w = g.adj[k];
-                        if (dist[v] + 1.0 / g.weight[k] == dist[w]) sigma[w] += sigma[v];
-                    }
+                    for (std::size_t k = g.start[v]; k < g.start[v + 1]; ++k)
+                        if (dist[v] + length[k] == dist[g.adj[k]]) sigma[g.adj[k]] += sigma[v];
             }
-            // Dependencies in reverse order, through successors on shortest paths.
+            // Dependencies in reverse order, through successors on shortest paths, as networkx
+            // accumulates them: δ(v) = σ(v) · Σ_w (1 + δ(w)) / σ(w), coef(w) = (1 + δ(w)) / σ(w).
             for (auto it = order.rbegin(); it != order.rend(); ++it) {
                 const std::size_t v = *it;
-                double dv = 0;
-                for (std::size_t k = g.start[v]; k < g.start[v + 1]; ++k) {
-                    const std::size_t w = g.adj[k];
-                    const double step = weighted ? 1.0 / g.weight[k] : 1.0;
-                    if (dist[v] + step == dist[w]) dv += sigma[v] / sigma[w] * (1.0 + delta[w]);
+                double sum = 0;
+                if (!weighted) {
+                    const std::int32_t next = hops[v] + 1;
+                    for (std::size_t k = g.start[v]; k < g.start[v + 1]; ++k)
+                        if (hops[g.adj[k]] == next) sum += coef[g.adj[k]];
+                } else {
+                    for (std::size_t k = g.start[v]; k < g.start[v + 1]; ++k)
+                        if (dist[v] + length[k] == dist[g.adj[k]]) sum += coef[g.adj[k]];
                 }
-                delta[v] = dv;
-                if (v != s) acc[v] += dv;
+                const double delta = sigma[v] * sum;
+                coef[v] = (1.0 + delta) / sigma[v];
+                if (v != s) acc[v] += delta;
             }
             for (std::size_t v : order) {
                 dist[v] = kUnreached;
+                hops[v] = -1;
                 sigma[v] = 0;
-                delta[v] = 0;
+                coef[v] = 0;
                 settled[v] = 0;
             }
         }

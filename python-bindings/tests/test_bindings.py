@@ -160,7 +160,8 @@ def test_same_inputs_give_the_same_outputs(tmp_path):
         a = (tmp_path / "one" / "geojson" / f"{name}.geojson").read_bytes()
         b = (tmp_path / "two" / "geojson" / f"{name}.geojson").read_bytes()
         assert a == b, name
-    assert (tmp_path / "one" / "manifest.json").read_bytes() == (tmp_path / "two" / "manifest.json").read_bytes()
+    for name in ("manifest.json", "network.graphml", "network.gexf"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert [r["actor_id"] for r in first.layer("actors").records()] == sorted(
         r["actor_id"] for r in first.layer("actors").records())
 
