@@ -33,6 +33,12 @@ if [ ! -d tests/checks/rfc7946/node_modules/@placemarkio/check-geojson ]; then
   echo "== installing the GeoJSON checker (npm ci)"
   (cd tests/checks/rfc7946 && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# graphology and its GEXF/GraphML parsers, with which Gephi Lite opens files (pinned in
+# tests/checks/gephi/package-lock.json).
+if [ ! -d tests/checks/gephi/node_modules/graphology-gexf ]; then
+  echo "== installing the Gephi Lite file check (npm ci)"
+  (cd tests/checks/gephi && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 echo "== building into build/"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null

@@ -2,7 +2,7 @@
 # Run every independent check on one `territoire run` output directory.
 #
 # usage: tests/checks/run_all.sh OUTDIR [--expect-crs EPSG:2154]
-# Needs `npm ci --no-audit --no-fund` to have been run in tests/checks/rfc7946.
+# Needs `npm ci --no-audit --no-fund` to have been run in tests/checks/rfc7946 and tests/checks/gephi.
 # Runs all checks even when one fails; exit status 1 if any failed.
 set -u
 if [ "$#" -lt 1 ]; then
@@ -28,6 +28,14 @@ if [ ! -d "$here/rfc7946/node_modules/@placemarkio/check-geojson" ]; then
     failed="$failed rfc7946"
 else
     /usr/bin/node "$here/rfc7946/check.mjs" "$out"/geojson/*.geojson || failed="$failed rfc7946"
+fi
+
+echo "== Gephi Lite (graphology GEXF/GraphML parsers)"
+if [ ! -d "$here/gephi/node_modules/graphology-gexf" ]; then
+    echo "gephi: node_modules missing; run: (cd $here/gephi && npm ci --no-audit --no-fund)" >&2
+    failed="$failed gephi"
+else
+    /usr/bin/node "$here/gephi/check.mjs" "$out" || failed="$failed gephi"
 fi
 
 echo "== pytest reference checks"
