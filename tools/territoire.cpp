@@ -150,6 +150,15 @@ y_field = "latitude"
 # target_field = "cible"
 # kind_field = "type"
 # weight_field = "poids"
+# directed = true                 # si « source → cible » a un sens (sollicite, finance…)
+
+# [participations]                # acteurs × projets ou événements partagés (facultatif)
+# path = "participations.csv"     # chaque projet relie ses participants deux à deux
+# actor_field = "acteur"
+# object_field = "projet"
+# object_name_field = "nom_projet"
+# year_field = "annee"
+# projection = "count"            # poids = nombre de projets partagés ; ou "newman"
 )";
 
 int init_project(const std::string& dir) {
