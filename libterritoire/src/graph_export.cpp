@@ -223,9 +223,10 @@ std::string to_gexf(const Diagnostic& d) {
     const auto s_col = static_cast<std::size_t>(links.field_index("source_id"));
     const auto t_col = static_cast<std::size_t>(links.field_index("target_id"));
     for (const auto& row : links.rows) {
+        const auto weight = text_of(row[static_cast<std::size_t>(weight_col)]);  // always finite: links.cpp bounds it
         out += "      <edge id=\"" + xml(*text_of(row[static_cast<std::size_t>(ec.id)])) + "\" source=\"" +
-               xml(*text_of(row[s_col])) + "\" target=\"" + xml(*text_of(row[t_col])) + "\" weight=\"" +
-               *text_of(row[static_cast<std::size_t>(weight_col)]) + "\">\n        <attvalues>\n";
+               xml(*text_of(row[s_col])) + "\" target=\"" + xml(*text_of(row[t_col])) + "\"" +
+               (weight ? " weight=\"" + *weight + "\"" : std::string()) + ">\n        <attvalues>\n";
         for (std::size_t i : ec.attributes)
             if (const auto v = text_of(row[i]))
                 out += "          <attvalue for=\"" + links.fields[i].name + "\" value=\"" + xml(*v) + "\"/>\n";

@@ -16,6 +16,12 @@ namespace {
 // The kind given to links that come from shared objects.
 const char* const kSharedObjectKind = "projet ou événement commun";
 
+// Accepted link weights. Outside this range the measures lose their meaning in floating point
+// (a path of lengths 1/w that differ by more than 2^53, Louvain's m² overflowing), and real
+// cooperation weights (counts, intensities, 1/(k-1) shares) are far inside it.
+constexpr double kMinWeight = 1e-6;
+constexpr double kMaxWeight = 1e6;
+
 struct Merged {
     double weight = 0;
     std::set<std::string> kinds;
@@ -96,9 +102,9 @@ void read_links(Diagnostic& d, const ActorCheck& check, MergedLinks& merged) {
             const std::string& text = rec.values[static_cast<std::size_t>(w_col)];
             if (!detail::trim(text).empty()) {
                 const auto v = detail::parse_number(text);
-                if (!v || *v <= 0) {
+                if (!v || !(*v >= kMinWeight && *v <= kMaxWeight)) {
                     problem(Severity::warning, "invalid_weight", spec.weight_field,
-                            "poids « " + text + " » invalide (nombre positif attendu) : lien ignoré");
+                            "poids « " + text + " » invalide (nombre entre 0,000001 et 1 000 000 attendu) : lien ignoré");
                     continue;
                 }
                 weight = *v;
@@ -154,12 +160,14 @@ void read_participations(Diagnostic& d, const ActorCheck& check, MergedLinks& me
                                   : "participation sans identifiant de projet ou d'événement : ignorée");
             continue;
         }
+        if (!check.all_known({{actor, spec.actor_field}}, "participation ignorée", problem)) continue;
+        // Only accepted rows describe an object: one whose participants were all rejected does not
+        // appear in the diagnostic.
         Acc& acc = objects[object];
         ++acc.rows;
         if (const std::string name = field_value(rec, n_col); !name.empty() && acc.name.empty()) acc.name = name;
         if (const std::string year = field_value(rec, y_col); !year.empty()) acc.years.insert(year);
         if (const std::string role = field_value(rec, r_col); !role.empty()) acc.roles.insert(role);
-        if (!check.all_known({{actor, spec.actor_field}}, "participation ignorée", problem)) continue;
         if (!seen.insert({actor, object}).second) {
             d.problems.report(source_problem(spec, Severity::info, "duplicate_participation", rec.ref, spec.actor_field,
                                              "« " + actor + " » déjà participant de « " + object + " » : compté une fois"));

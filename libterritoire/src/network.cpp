@@ -4,6 +4,8 @@
 // that betweenness can use every core with results independent of the thread count.
 #include "network.hpp"
 
+#include "territoire/error.hpp"
+
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/biconnected_components.hpp>
 #include <boost/graph/connected_components.hpp>
@@ -19,6 +21,8 @@
 #include <optional>
 #include <numeric>
 #include <queue>
+#include <set>
+#include <system_error>
 #include <thread>
 
 namespace territoire {
@@ -44,12 +48,17 @@ void for_each_index(std::size_t count, unsigned threads, Work work) {
         try {
             for (std::size_t i; (i = next++) < count;) work(i);
         } catch (...) {
+            next = count;  // the other threads stop at their next item
             const std::lock_guard<std::mutex> lock(failure_mutex);
             if (!failure) failure = std::current_exception();
         }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
+    try {
+        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
+    } catch (const std::system_error&) {
+        // No more threads to be had: the ones started and this one do the work.
+    }
     run();
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
@@ -526,6 +535,18 @@ void core_numbers(const net::Csr& u_graph, std::vector<ActorMeasures>& m) {
 }  // namespace
 
 NetworkAnalysis analyse_network(const NetworkInput& in, unsigned threads) {
+    // The contract of NetworkInput, checked: the measures are wrong on anything else.
+    if (in.weights.size() != in.edges.size()) throw Error("réseau : un poids par lien attendu");
+    {
+        std::set<std::pair<std::size_t, std::size_t>> seen;
+        for (std::size_t e = 0; e < in.edges.size(); ++e) {
+            auto [a, b] = in.edges[e];
+            if (a >= in.n || b >= in.n || a == b) throw Error("réseau : lien invalide (nœud inconnu ou boucle)");
+            if (!in.directed && a > b) std::swap(a, b);
+            if (!seen.insert({a, b}).second) throw Error("réseau : lien en double");
+            if (!std::isfinite(in.weights[e]) || !(in.weights[e] > 0)) throw Error("réseau : poids non positif ou infini");
+        }
+    }
     NetworkAnalysis out;
     const std::size_t n = in.n;
     out.measures.resize(n);
@@ -593,6 +614,7 @@ NetworkAnalysis analyse_network(const NetworkInput& in, unsigned threads) {
     std::map<std::size_t, std::size_t> bicomp_size;
     for (std::size_t c : bicomp) ++bicomp_size[c];
     for (std::size_t e = 0; e < in.edges.size(); ++e) out.edge_is_bridge[e] = bicomp_size[bicomp[u_of_edge[e]]] == 1;
+    for (std::size_t e = 0; e < u_edges.size(); ++e) out.bridges += bicomp_size[bicomp[e]] == 1;
 
     // Betweenness, normalised as networkx: 1/((n-1)(n-2)) for directed and undirected graphs
     // alike (the raw sums count each unordered pair twice on an undirected graph); graphs of two

@@ -31,13 +31,14 @@ constexpr int kLouvainRuns = 8;
 struct NetworkAnalysis {
     std::vector<ActorMeasures> measures;  ///< one per node
     std::vector<bool> edge_is_bridge;     ///< one per input edge: its pair is a bridge of the undirected graph
+    int bridges = 0;                      ///< bridges of the undirected graph (a two-way pair counts once)
     double modularity = 0;                ///< of the Louvain partition, on the undirected weighted graph
     int communities = 0;                  ///< communities (of actors with at least one link)
     int components = 0;                   ///< (weakly) connected components, isolated nodes included
     bool eigenvector_converged = true;    ///< false: eigenvector left empty (networkx would raise)
 };
 
-/// Computes every measure. `threads` = 0: as many as the hardware has, at most 8. Results do not
+/// Computes every measure; throws Error when the input breaks NetworkInput's contract. `threads` = 0: as many as the hardware has, at most 8. Results do not
 /// depend on the number of threads (fixed work split, partial sums added in a fixed order).
 NetworkAnalysis analyse_network(const NetworkInput& input, unsigned threads = 0);
 

@@ -64,13 +64,13 @@ Value most_central(const Context& c, const Group& g) {
     for (std::size_t i : g.members)
         if (c.d.measures[i].betweenness > 0 && (best == SIZE_MAX || c.d.measures[i].betweenness > c.d.measures[best].betweenness))
             best = i;
-    return best == SIZE_MAX ? Value() : Value(c.d.actors[best].name);
+    return best == SIZE_MAX ? Value() : Value(actor_label(c.d.actors[best]));
 }
 
 std::string join_names(const Context& c, const std::vector<std::size_t>& members) {
-    std::string out;
-    for (std::size_t i : members) out += (out.empty() ? "" : " ; ") + c.d.actors[i].name;
-    return out;
+    std::vector<std::string> labels;
+    for (std::size_t i : members) labels.push_back(actor_label(c.d.actors[i]));
+    return join_list(labels);
 }
 
 Value pct(std::size_t part, std::size_t whole) {
@@ -293,11 +293,6 @@ Table sheets_objects(const Context& c) {
     add_field(t, "roles", FieldType::text, "Rôles");
     add_field(t, "n_pairs", FieldType::integer, "Paires d'acteurs reliées");
     add_field(t, "participants", FieldType::text, "Participants");
-    auto join = [](const std::vector<std::string>& v) {
-        std::string out;
-        for (const auto& s : v) out += (out.empty() ? "" : " ; ") + s;
-        return out;
-    };
     for (const auto& o : c.d.objects) {
         std::map<std::string, std::size_t> families, areas;
         std::vector<std::size_t> members;
@@ -309,7 +304,7 @@ Table sheets_objects(const Context& c) {
         }
         const std::size_t k = o.actor_ids.size();
         t.rows.push_back({o.id, o.name, count_value(k), describe_counts(families), describe_counts(areas),
-                          opt_text(join(o.years)), opt_text(join(o.roles)), count_value(k * (k ? k - 1 : 0) / 2),
+                          opt_text(join_list(o.years)), opt_text(join_list(o.roles)), count_value(k * (k ? k - 1 : 0) / 2),
                           join_names(c, members)});
     }
     return t;
@@ -391,7 +386,8 @@ Table link_lengths_table(const std::vector<double>& lengths, std::size_t n_links
 }
 
 Table summary_table(const Context& c, const Mixing& mx, const std::vector<double>& lengths,
-                    const std::map<int, Group>& components) {
+                    const std::map<int, Group>& components,
+                    const std::map<std::pair<std::string, std::string>, AreaPair>& area_links) {
     Table t{"network_summary", "Synthèse du réseau", "Indicateurs du réseau de coopération dans son ensemble",
             GeometryType::none, {}, {}, {}};
     add_field(t, "indicator", FieldType::text, "Indicateur (code)");
@@ -401,22 +397,19 @@ Table summary_table(const Context& c, const Mixing& mx, const std::vector<double
     const std::size_t n = d.actors.size(), m = d.links.size();
     auto add = [&](const char* code, const char* label, Value v) { t.rows.push_back({std::string(code), std::string(label), v}); };
     auto num = [](std::size_t v) { return Value(static_cast<double>(v)); };
-    std::size_t isolated = 0, cut = 0, bridges = 0, across = 0, with_areas = 0, largest = 0, multi = 0;
+    std::size_t isolated = 0, cut = 0, across = 0, with_areas = 0, largest = 0, multi = 0;
+    const auto bridges = static_cast<std::size_t>(d.network.bridges);
     for (const auto& x : d.measures) {
         isolated += x.degree == 0;
         cut += x.is_cut_vertex;
     }
-    for (bool b : d.network.link_is_bridge) bridges += b;
     for (const auto& [id, g] : components) {
         largest = std::max(largest, g.members.size());
         multi += g.members.size() >= 2;
     }
-    for (const auto& l : d.links) {
-        const std::string& a = d.actors[c.index.at(l.source_id)].area_id;
-        const std::string& b = d.actors[c.index.at(l.target_id)].area_id;
-        if (a.empty() || b.empty()) continue;
-        ++with_areas;
-        across += a != b;
+    for (const auto& [key, p] : area_links) {  // links whose two actors have an area
+        with_areas += p.links;
+        if (key.first != key.second) across += p.links;
     }
     // Density as networkx: m / (n(n-1)) directed, 2m / (n(n-1)) undirected.
     const double pairs = n > 1 ? static_cast<double>(n) * static_cast<double>(n - 1) : 0;
@@ -465,7 +458,7 @@ NetworkTables network_tables(Workspace& ws, const Diagnostic& d) {
     NetworkTables out;
     out.layers.push_back(area_links_layer(ws, c, pairs));
     out.layers.push_back(communities_layer(c, communities));
-    out.tables.push_back(summary_table(c, mx, lengths, components));
+    out.tables.push_back(summary_table(c, mx, lengths, components, pairs));
     out.tables.push_back(components_table(c, components));
     out.tables.push_back(family_mixing_table(c, mx));
     out.tables.push_back(area_matrix_table(c, pairs));

@@ -72,7 +72,7 @@ Table sheets_families(const Diagnostic& d) {
                           static_cast<std::int64_t>(f.isolated), static_cast<std::int64_t>(f.cut),
                           static_cast<std::int64_t>(f.within), static_cast<std::int64_t>(f.others),
                           describe_counts(f.partners),
-                          f.best == SIZE_MAX ? Value() : Value(d.actors[f.best].name)});
+                          f.best == SIZE_MAX ? Value() : Value(actor_label(d.actors[f.best]))});
     }
     return t;
 }

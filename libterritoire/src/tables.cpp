@@ -324,6 +324,7 @@ void build_tables(Workspace& ws, Diagnostic& d) {
     d.measures = std::move(net.measures);
     d.network.components = net.components;
     d.network.communities = net.communities;
+    d.network.bridges = net.bridges;
     d.network.modularity = net.modularity;
     d.network.louvain_seed = kLouvainSeed;
     d.network.eigenvector_converged = net.eigenvector_converged;

@@ -58,6 +58,17 @@ inline std::size_t count_of(const std::map<std::string, std::size_t>& counts, co
     return it == counts.end() ? 0 : it->second;
 }
 
+/// How an actor is named in sheets and summaries: names repeat (two « Bibliothèque municipale »),
+/// so the id follows: "Bibliothèque municipale (BIB-LI3634)".
+inline std::string actor_label(const Actor& a) { return a.name == a.id ? a.id : a.name + " (" + a.id + ")"; }
+
+/// Items joined with " ; ".
+inline std::string join_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items) out += (out.empty() ? "" : " ; ") + s;
+    return out;
+}
+
 /// Share of an area's links that go to another area, in %; NULL without links.
 inline Value share_across_pct(const AreaSummary& s) {
     const std::size_t links = s.links_inside + s.links_across;

@@ -336,3 +336,38 @@ def test_to_networkx_recomputes_every_measure(sample_diag):
         if exp["eigenvector"] is not None:
             assert m["eigenvector"] == pytest.approx(exp["eigenvector"][node], abs=TOL)
     assert not math.isnan(sample_diag.network["modularity"])
+
+
+# ---- review findings pinned -----------------------------------------------------------------------
+
+def test_directed_two_way_bridge_counts_once(tmp_path):
+    project = write_graph_project(tmp_path, 3, [(0, 1), (1, 0), (1, 2)], directed=True)
+    diag = territoire.analyse(project)
+    u = _undirected_of(diag.to_networkx())
+    assert diag.network["n_bridges"] == len(list(nx.bridges(u))) == 2
+
+
+def test_weights_outside_the_accepted_range_are_reported_not_used(tmp_path):
+    project = write_graph_project(tmp_path, 4, [(0, 1), (1, 0), (1, 2), (2, 3)], ["1e308", "1e308", "1e-9", 2])
+    diag = territoire.analyse(project)
+    assert [p["kind"] for p in diag.problems].count("invalid_weight") == 3
+    assert [(r["source_id"], r["target_id"]) for r in diag.layer("cooperation_links").records()] == [("n002", "n003")]
+
+
+def test_an_object_whose_participants_were_all_rejected_is_not_listed(tmp_path):
+    rows = [(0, "P1", 2023), (1, "P1", 2023), (99, "FANTOME", 2020)]  # n099 is no actor
+    project = write_graph_project(tmp_path, 3, [], participations=rows)
+    diag = territoire.analyse(project)
+    assert [r["object_id"] for r in diag.layer("sheets_objects").records()] == ["P1"]
+    assert diag.network["n_objects"] == 1
+
+
+@pytest.mark.parametrize("edges,weights,directed", [
+    ([(0, 1), (0, 1)], [1, 1], True),      # the same directed pair twice
+    ([(0, 1), (1, 0)], [1, 1], False),     # the same undirected pair twice
+    ([(0, 1)], [-1.0], False),             # weight not positive
+    ([(0, 1)], [float("nan")], False),
+])
+def test_the_network_contract_is_checked(edges, weights, directed):
+    with pytest.raises(territoire.Error):
+        _core._analyse_network(3, edges, weights, directed)

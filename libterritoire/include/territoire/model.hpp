@@ -77,7 +77,7 @@ struct CooperationObject {
     std::vector<std::string> actor_ids;   ///< distinct participants in the diagnostic, sorted
     std::vector<std::string> years;       ///< distinct years given, sorted
     std::vector<std::string> roles;       ///< distinct roles given, sorted
-    std::size_t rows = 0;                 ///< participation rows read for it
+    std::size_t rows = 0;                 ///< accepted participation rows for it
 };
 
 /// Network measures of one actor. Every node of the graph is an actor (isolated ones included);

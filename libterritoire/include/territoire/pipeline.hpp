@@ -34,6 +34,7 @@ struct NetworkSummary {
     std::string projection;               ///< [participations] projection ("count", "newman"), empty without
     int components = 0;                   ///< connected components (weakly if directed), isolated actors included
     int communities = 0;                  ///< Louvain communities of actors with links
+    int bridges = 0;                      ///< bridges of the undirected graph (a two-way pair counts once)
     double modularity = 0;                ///< of the Louvain partition (undirected, weighted)
     unsigned long long louvain_seed = 0;  ///< the fixed seed of the Louvain node order
     bool eigenvector_converged = true;    ///< false: eigenvector centrality left empty
