@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "detail/gdal.hpp"
+#include "deliverables.hpp"
 #include "graph_export.hpp"
 #include "detail/geos.hpp"
 #include "territoire/error.hpp"
@@ -248,6 +249,8 @@ void write_geopackage(const Diagnostic& d, const fs::path& target, const std::st
             write_layer(ds.get(), t, &srs, options, trap, target.string());
         }
         write_data_columns(ds.get(), d.tables, trap, target.string());
+        write_layer_styles(ds.get(), d);
+        write_qgis_project(ds.get(), d, target);
         ds->SetMetadataItem("TERRITOIRE_MANIFEST", manifest.c_str());
         if (ds->CommitTransaction() != OGRERR_NONE)
             throw OutputError(target.string() + " : validation de la transaction impossible : " + trap.failures());
@@ -317,6 +320,20 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
     say("écriture du réseau : " + out.graphml.filename().string() + ", " + out.gexf.filename().string());
     write_text_file(out.graphml, to_graphml(d));
     write_text_file(out.gexf, to_gexf(d));
+
+    if (options.maps) {
+        say("cartes dans " + (dir / "maps").string());
+        out.maps = write_maps(d, dir / "maps");
+    }
+    if (options.sheets) {
+        say("fiches d'identité dans " + (dir / "sheets").string());
+        out.sheets = write_html_sheets(d, dir / "sheets");
+    }
+    if (options.workbook) {
+        out.workbook = dir / "diagnostic.xlsx";
+        say("classeur " + out.workbook.string());
+        write_workbook(d, out.workbook);
+    }
 
     out.manifest = dir / "manifest.json";
     write_text_file(out.manifest, manifest + "\n");
