@@ -49,7 +49,7 @@ std::size_t sequence_length(unsigned char lead) {
 }
 
 std::string trim_name(std::string s) {
-    const auto junk = [](char c) { return c == ' ' || c == '\''; };
+    const auto junk = [](char c) { return c == ' ' || c == '\'' || c == '-'; };
     while (!s.empty() && junk(s.back())) s.pop_back();
     std::size_t start = 0;
     while (start < s.size() && junk(s[start])) ++start;
@@ -98,8 +98,9 @@ std::vector<std::string> sheet_names(const std::vector<std::string>& titles, con
     for (const auto& title : titles) {
         std::string clean;
         for (char c : title) {
-            const bool forbidden = std::strchr("[]:*?/\\", c) != nullptr && c != '\0';
-            clean += (forbidden || static_cast<unsigned char>(c) < 0x20) ? '-' : c;
+            if (c == '/' || c == '\\' || c == ':') c = '-';
+            if (c == '[' || c == ']' || c == '*' || c == '?' || static_cast<unsigned char>(c) < 0x20) c = ' ';
+            if (c != ' ' || (!clean.empty() && clean.back() != ' ')) clean += c;
         }
         std::string base = trim_name(excel_prefix(trim_name(clean), kMaxSheetName));
         if (base.empty()) base = "Feuille";

@@ -18,9 +18,9 @@ constexpr std::size_t kMaxCellText = 32767;
 /// Name of the first sheet, the table of contents.
 inline const char* const kSummarySheet = "Sommaire";
 
-/// Excel sheet names for the French `titles`, in order: characters Excel forbids ([]:*?/\ and
-/// control characters) become '-', spaces and apostrophes are trimmed at both ends, names are cut
-/// to 31 characters, and a name already taken (compared case-insensitively, like Excel, including
+/// Excel sheet names for the French `titles`, in order: of the characters Excel forbids, / \ and :
+/// become '-', [ ] * ? and control characters a space; runs of spaces become one; spaces,
+/// apostrophes and hyphens are trimmed at both ends; names are cut to 31 characters, and a name already taken (compared case-insensitively, like Excel, including
 /// `reserved`) gets " (2)", " (3)"… An empty title gives "Feuille". Same titles → same names.
 std::vector<std::string> sheet_names(const std::vector<std::string>& titles,
                                      const std::vector<std::string>& reserved = {kSummarySheet});
