@@ -304,7 +304,7 @@ void finish_sheet(Book& book, lxw_worksheet* ws, const std::string& sheet, const
         const auto i = static_cast<lxw_col_t>(c);
         const double header = static_cast<double>(excel_length(col.header));
         const double width = std::clamp(std::max(std::min(header, kMaxHeaderWidth), col.content_width) + 2, kMinWidth, kMaxWidth);
-        lines = std::max(lines, std::ceil(header / (width - 2)));
+        lines = std::max(lines, std::ceil(header / (width - 1)));
         book.check(worksheet_write_string(ws, 0, i, col.header.c_str(), book.header()), sheet);
         // The column format applies to cells left empty, e.g. what a user types later.
         book.check(worksheet_set_column(ws, i, i, width, col.format.empty() ? nullptr : book.cell_format(col.format)), sheet);
