@@ -13,6 +13,8 @@ PACKAGES=(
   # tests and output checks with the real clients
   gdal-bin python3-gdal proj-bin python3-pytest python3-networkx python3-geopandas python3-pyproj
   python3-qgis qgis-providers
+  # the consultant's workbook (diagnostic.xlsx) and its check
+  libxlsxwriter-dev python3-openpyxl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -190,12 +190,15 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     std::string project_path, out_dir;
-    bool no_geojson = false, quiet = false, all = false;
+    bool no_geojson = false, no_maps = false, no_sheets = false, no_xlsx = false, quiet = false, all = false;
 
     auto* run = app.add_subcommand("run", "Exécute le diagnostic et écrit le GeoPackage, les GeoJSON et le manifeste");
     run->add_option("project", project_path, "Fichier de projet (TOML)")->required();
     run->add_option("-o,--output", out_dir, "Dossier de sortie")->required();
     run->add_flag("--no-geojson", no_geojson, "N'écrit pas les fichiers GeoJSON");
+    run->add_flag("--no-maps", no_maps, "N'écrit pas les cartes (maps/)");
+    run->add_flag("--no-sheets", no_sheets, "N'écrit pas les fiches HTML (sheets/)");
+    run->add_flag("--no-xlsx", no_xlsx, "N'écrit pas le classeur diagnostic.xlsx");
     run->add_flag("-q,--quiet", quiet, "N'affiche que les erreurs");
 
     auto* check = app.add_subcommand("check", "Vérifie le projet et ses données, affiche les problèmes, n'écrit rien");
@@ -226,6 +229,9 @@ int main(int argc, char** argv) {
         }
         territoire::DeliverOptions options;
         options.geojson = !no_geojson;
+        options.maps = !no_maps;
+        options.sheets = !no_sheets;
+        options.workbook = !no_xlsx;
         const territoire::Delivery out = territoire::deliver(d, out_dir, options, progress);
         if (!quiet) {
             print_summary(d, std::cout);
@@ -234,6 +240,8 @@ int main(int argc, char** argv) {
                                                 << out.geojson.size() << " fichiers GeoJSON)\n";
             std::cout << "  " << out.graphml.string() << " et " << out.gexf.filename().string()
                       << " (réseau pour Gephi et networkx)\n";
+            if (!out.workbook.empty())
+                std::cout << "  " << out.workbook.string() << " (classeur pour le tableur)\n";
             std::cout << "  " << out.manifest.string() << "\n";
         }
         return 0;

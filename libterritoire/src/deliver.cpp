@@ -12,7 +12,9 @@
 #include <sstream>
 
 #include "detail/gdal.hpp"
+#include "deliverables.hpp"
 #include "graph_export.hpp"
+#include "output_file.hpp"
 #include "detail/geos.hpp"
 #include "territoire/error.hpp"
 #include "territoire/pipeline.hpp"
@@ -190,6 +192,8 @@ nlohmann::json manifest_of(const Diagnostic& d) {
                 {"problems", problems}};
 }
 
+}  // namespace
+
 std::string temp_name(const fs::path& target) {
     return (target.parent_path() / ("." + target.stem().string() + ".tmp-" + std::to_string(::getpid()) +
                                     target.extension().string()))
@@ -205,6 +209,8 @@ void commit_file(const fs::path& tmp, const fs::path& target) {
         throw OutputError(target.string() + " : renommage du fichier temporaire impossible");
     }
 }
+
+namespace {
 
 // Writes a whole text file under a temporary name, then renames it.
 void write_text_file(const fs::path& target, const std::string& text) {
@@ -248,6 +254,8 @@ void write_geopackage(const Diagnostic& d, const fs::path& target, const std::st
             write_layer(ds.get(), t, &srs, options, trap, target.string());
         }
         write_data_columns(ds.get(), d.tables, trap, target.string());
+        write_layer_styles(ds.get(), d);
+        write_qgis_project(ds.get(), d, target);
         ds->SetMetadataItem("TERRITOIRE_MANIFEST", manifest.c_str());
         if (ds->CommitTransaction() != OGRERR_NONE)
             throw OutputError(target.string() + " : validation de la transaction impossible : " + trap.failures());
@@ -317,6 +325,20 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
     say("écriture du réseau : " + out.graphml.filename().string() + ", " + out.gexf.filename().string());
     write_text_file(out.graphml, to_graphml(d));
     write_text_file(out.gexf, to_gexf(d));
+
+    if (options.maps) {
+        say("cartes dans " + (dir / "maps").string());
+        out.maps = write_maps(d, dir / "maps");
+    }
+    if (options.sheets) {
+        say("fiches d'identité dans " + (dir / "sheets").string());
+        out.sheets = write_html_sheets(d, dir / "sheets");
+    }
+    if (options.workbook) {
+        out.workbook = dir / "diagnostic.xlsx";
+        say("classeur " + out.workbook.string());
+        write_workbook(d, out.workbook);
+    }
 
     out.manifest = dir / "manifest.json";
     write_text_file(out.manifest, manifest + "\n");

@@ -168,9 +168,12 @@ PYBIND11_MODULE(_core, m) {
              })
         .def(
             "write",
-            [](const Diagnostic& d, const std::filesystem::path& dir, bool geojson) {
+            [](const Diagnostic& d, const std::filesystem::path& dir, bool geojson, bool maps, bool sheets, bool workbook) {
                 territoire::DeliverOptions options;
                 options.geojson = geojson;
+                options.maps = maps;
+                options.sheets = sheets;
+                options.workbook = workbook;
                 territoire::Delivery out;
                 {
                     py::gil_scoped_release release;
@@ -182,9 +185,13 @@ PYBIND11_MODULE(_core, m) {
                 paths["manifest"] = out.manifest;
                 paths["graphml"] = out.graphml;
                 paths["gexf"] = out.gexf;
+                paths["maps"] = out.maps;
+                paths["sheets"] = out.sheets.empty() ? py::object(py::none()) : py::cast(out.sheets);
+                paths["workbook"] = out.workbook.empty() ? py::object(py::none()) : py::cast(out.workbook);
                 return paths;
             },
-            py::arg("output_dir"), py::arg("geojson") = true);
+            py::arg("output_dir"), py::arg("geojson") = true, py::arg("maps") = true, py::arg("sheets") = true,
+            py::arg("workbook") = true);
 
     // Private hook for the tests: the measures of any graph, to compare with networkx on graphs of
     // every shape without writing a project. Nodes 0..n-1; edges as (u, v) pairs.

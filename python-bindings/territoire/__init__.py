@@ -119,11 +119,12 @@ class Diagnostic:
             graph.add_edge(record["source_id"], record["target_id"], **attrs)
         return graph
 
-    def write(self, output_dir: PathLike, *, geojson: bool = True) -> Dict[str, Any]:
+    def write(self, output_dir: PathLike, *, geojson: bool = True, maps: bool = True, sheets: bool = True,
+              workbook: bool = True) -> Dict[str, Any]:
         """Writes ``diagnostic.gpkg``, ``geojson/*.geojson`` (unless ``geojson=False``),
         ``network.graphml``, ``network.gexf`` and ``manifest.json`` into ``output_dir``; returns
         their paths."""
-        return self._core.write(os.fspath(output_dir), geojson)
+        return self._core.write(os.fspath(output_dir), geojson, maps, sheets, workbook)
 
 
 def analyse(project_file: PathLike) -> Diagnostic:
@@ -131,10 +132,11 @@ def analyse(project_file: PathLike) -> Diagnostic:
     return Diagnostic(_core.analyse(os.fspath(project_file)))
 
 
-def run(project_file: PathLike, output_dir: Optional[PathLike] = None, *, geojson: bool = True) -> Diagnostic:
+def run(project_file: PathLike, output_dir: Optional[PathLike] = None, *, geojson: bool = True, maps: bool = True,
+        sheets: bool = True, workbook: bool = True) -> Diagnostic:
     """Runs the project like ``territoire run``: analyses it and, when ``output_dir`` is given,
     writes the results there. Returns the diagnostic."""
     diag = analyse(project_file)
     if output_dir is not None:
-        diag.write(output_dir, geojson=geojson)
+        diag.write(output_dir, geojson=geojson, maps=maps, sheets=sheets, workbook=workbook)
     return diag

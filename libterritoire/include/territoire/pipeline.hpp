@@ -66,7 +66,10 @@ using ProgressFn = std::function<void(const std::string& step, const std::string
 Diagnostic analyse(const Project& project, const ProgressFn& progress = {});
 
 struct DeliverOptions {
-    bool geojson = true;  ///< also write DIR/geojson/<layer>.geojson
+    bool geojson = true;   ///< also write DIR/geojson/<layer>.geojson
+    bool maps = true;      ///< render DIR/maps/*.png, .svg, .pdf
+    bool sheets = true;    ///< write DIR/sheets/index.html and one page per sheet
+    bool workbook = true;  ///< write DIR/diagnostic.xlsx
 };
 
 /// What was written.
@@ -76,6 +79,9 @@ struct Delivery {
     std::filesystem::path manifest;
     std::filesystem::path graphml;  ///< DIR/network.graphml
     std::filesystem::path gexf;     ///< DIR/network.gexf
+    std::vector<std::filesystem::path> maps;  ///< DIR/maps/…
+    std::filesystem::path sheets;   ///< DIR/sheets/index.html
+    std::filesystem::path workbook; ///< DIR/diagnostic.xlsx
 };
 
 /// Writes the GeoPackage, GeoJSON files, the network (GraphML, GEXF) and the manifest into `dir`

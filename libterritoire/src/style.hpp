@@ -1,0 +1,37 @@
+// style.hpp — the one visual vocabulary of the deliverables: the family palette and the
+// choropleth classes shared by the QGIS styles, the rendered maps and the HTML sheets, so that a
+// family has the same colour everywhere. docs/deliverables.md documents the choices.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace territoire::style {
+
+struct Rgb {
+    std::uint8_t r = 0, g = 0, b = 0;
+    std::string hex() const;  ///< "#rrggbb"
+};
+
+/// Qualitative palette for categories (families of actors, kinds of places): ColorBrewer "Set1"
+/// (9) followed by "Dark2" (8), 17 distinguishable colours; categories beyond cycle.
+const std::vector<Rgb>& category_palette();
+
+/// Colour of each category: the palette in byte order of the names, except `non renseigné`
+/// (empty category), always grey. Same input set → same colours, in every deliverable.
+std::map<std::string, Rgb> category_colours(const std::vector<std::string>& categories);
+
+/// Sequential ramp for choropleths: ColorBrewer "YlOrRd" with `classes` colours (3 to 7).
+std::vector<Rgb> sequential_ramp(int classes);
+
+/// Upper bounds of `classes` quantile classes of the finite values (empty when there are none);
+/// equal bounds are merged, so fewer classes may come back. Class i holds values in
+/// (bound[i-1], bound[i]], the first one [min, bound[0]].
+std::vector<double> quantile_breaks(std::vector<double> values, int classes);
+
+/// Grey of missing values and of categories `non renseigné`.
+constexpr Rgb kNoData{189, 189, 189};
+
+}  // namespace territoire::style
