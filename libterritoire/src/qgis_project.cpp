@@ -125,7 +125,23 @@ Element tree_layer(const Table& t, const std::string& source, bool checked) {
         .add(Element("customproperties"));
 }
 
-Element map_layer(const Diagnostic& d, const Table& t, const std::string& source, const qgis::StyleSpec* style) {
+// Every style of the layer in the project's style manager (right click on the layer > Styles):
+// the current one is the layer's own style, the others are stored as their QML.
+Element style_manager(const std::vector<qgis::StyleSpec>& styles, const Table& t, const qgis::StyleSpec& current) {
+    Element manager("map-layer-style-manager");
+    manager.attr("current", current.name);
+    for (const auto& s : styles) {
+        if (s.table != t.name) continue;
+        Element style("map-layer-style");
+        style.attr("name", s.name);
+        if (&s != &current) style.add(qgis::qml_root(s, t));
+        manager.add(style);
+    }
+    return manager;
+}
+
+Element map_layer(const Diagnostic& d, const Table& t, const std::string& source, const qgis::StyleSpec* style,
+                  const std::vector<qgis::StyleSpec>& styles) {
     Element layer("maplayer");
     layer.attr("type", "vector").attr("geometry", geometry_kind(t.geometry_type)).attr("wkbType", wkb_type(t.geometry_type));
     if (style) qgis::add_layer_attributes(layer, *style);
@@ -140,6 +156,7 @@ Element map_layer(const Diagnostic& d, const Table& t, const std::string& source
                   .add(text_element("abstract", t.description))
                   .add(text_element("language", "fra")));
     if (style) {
+        layer.add(style_manager(styles, t, *style));
         for (auto& e : qgis::style_elements(*style, t)) layer.add(std::move(e));
     } else {
         layer.add(qgis::field_aliases(t));
@@ -321,7 +338,7 @@ std::string project_xml(const Diagnostic& d, const std::string& gpkg_name) {
         for (const Table* t : members) {
             const bool checked = !tables && visible_at_start(d, t->name);
             group.add(tree_layer(*t, source(*t), checked));
-            layers.add(map_layer(d, *t, source(*t), tables ? nullptr : default_style(t->name)));
+            layers.add(map_layer(d, *t, source(*t), tables ? nullptr : default_style(t->name), styles));
             if (checked) legend_layers.push_back(t);
         }
         tree.add(group);

@@ -208,12 +208,16 @@ void add_layer_attributes(Element& e, const StyleSpec& spec) {
     e.attr("simplifyDrawingTol", "1").attr("simplifyLocal", "1").attr("simplifyAlgorithm", "0").attr("simplifyMaxScale", "1");
 }
 
-std::string qml(const StyleSpec& spec, const Table& table) {
+Element qml_root(const StyleSpec& spec, const Table& table) {
     Element root("qgis");
     root.attr("version", kQgisVersion);
     add_layer_attributes(root, spec);
     for (auto& e : style_elements(spec, table)) root.add(std::move(e));
-    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + root.str();
+    return root;
+}
+
+std::string qml(const StyleSpec& spec, const Table& table) {
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + qml_root(spec, table).str();
 }
 
 std::string sld(const StyleSpec& spec) {

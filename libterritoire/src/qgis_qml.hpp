@@ -58,6 +58,9 @@ xml::Element field_aliases(const Table& table);
 /// Attributes QGIS puts on <qgis> (QML) and <maplayer> (project) for this style.
 void add_layer_attributes(xml::Element& e, const StyleSpec& spec);
 
+/// The <qgis> root element of the QML (also what a project's style manager stores per style).
+xml::Element qml_root(const StyleSpec& spec, const Table& table);
+
 /// The full QML document (as QgsMapLayer::exportNamedStyle writes it).
 std::string qml(const StyleSpec& spec, const Table& table);
 

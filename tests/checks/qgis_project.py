@@ -19,7 +19,8 @@ Styles (table layer_styles)
   * a layer opened afresh gets its default style from the database.
 Project (table qgis_projects)
   * QgsProject.read('geopackage:FILE?projectName=diagnostic') succeeds; every layer is valid;
-  * the four French groups exist; every spatial layer has the renderer of its default style;
+  * the four French groups exist; every spatial layer has the renderer of its default style, and
+    every style of the database in its style manager (switching to each gives its renderer);
   * the project CRS is the expected one;
   * the layout « Atlas des zones » exists, its atlas covers `areas` and has one page per area;
   * one atlas page (the area with most actors, else most places) is rendered to --png and is not
@@ -197,7 +198,7 @@ def open_project(path):
     return ok, project
 
 
-def check_project(path, spatial, counts, best_area, png, expect_crs):
+def check_project(path, spatial, styles, counts, best_area, png, expect_crs):
     from qgis.PyQt.QtGui import QImage
     from qgis.core import QgsLayoutExporter, QgsVectorLayer
     ok, project = open_project(path)
@@ -219,6 +220,16 @@ def check_project(path, spatial, counts, best_area, png, expect_crs):
         check(layer.renderer() is not None and layer.renderer().dump() == fresh.renderer().dump(),
               f'project layer « {layer.name()} » has its default style ({layer.renderer().type()})')
         del fresh
+        # Every style of the database is also in the project's style manager (Styles menu).
+        manager = layer.styleManager()
+        names = sorted(n for t, n, _, _ in styles if t == table)
+        check(sorted(manager.styles()) == names, f'project layer « {layer.name()} »: styles {manager.styles()}')
+        current = manager.currentStyle()
+        for name in manager.styles():
+            manager.setCurrentStyle(name)
+            expected = EXPECTED.get(name, ('?', None))[0]
+            check(layer.renderer().type() == expected, f'project layer « {layer.name()} », style « {name} »: {layer.renderer().type()}')
+        manager.setCurrentStyle(current)
     layout = project.layoutManager().layoutByName('Atlas des zones')
     if not check(layout is not None, 'layout « Atlas des zones »'):
         return
@@ -295,7 +306,7 @@ def main():
     qgs.initQgis()
     try:
         check_styles(path, spatial, styles, titles, values)
-        check_project(path, spatial, counts, best_area, os.path.abspath(args.png), args.expect_crs)
+        check_project(path, spatial, styles, counts, best_area, os.path.abspath(args.png), args.expect_crs)
         check_moved(path, counts)
     finally:
         QgsProject.instance().clear()
