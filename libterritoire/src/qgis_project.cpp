@@ -248,7 +248,8 @@ Element print_layout(const Diagnostic& d, const Table& areas, const std::string&
     north.attr("svgBorderColor", "0,0,0,255").attr("svgBorderWidth", "0.2");
     layout.add(north);
 
-    // Legend of the layers visible at start, filtered to what the map shows.
+    // Legend of the map layers, filtered to what the map shows (layers unchecked in the project
+    // do not appear until they are checked).
     Element legend = layout_item(65642, "{5e0f2d61-0000-4000-8000-000000000005}", "légende", 10, 224, 125, 60, 5);
     legend.set("background", "true");
     legend.attr("title", "Légende").attr("map_uuid", kMapUuid).attr("legendFilterByMap", "1").attr("legendFilterByAtlas", "0");
@@ -339,7 +340,7 @@ std::string project_xml(const Diagnostic& d, const std::string& gpkg_name) {
             const bool checked = !tables && visible_at_start(d, t->name);
             group.add(tree_layer(*t, source(*t), checked));
             layers.add(map_layer(d, *t, source(*t), tables ? nullptr : default_style(t->name), styles));
-            if (checked) legend_layers.push_back(t);
+            if (!tables) legend_layers.push_back(t);
         }
         tree.add(group);
     }
