@@ -63,12 +63,6 @@ Extent extent_of(const Table* t) {
     return e;
 }
 
-const Table* find(const Diagnostic& d, const std::string& name) {
-    for (const auto& t : d.tables)
-        if (t.name == name) return &t;
-    return nullptr;
-}
-
 std::string layer_id(const Table& t) { return t.name + "_diagnostic"; }
 
 std::string wkb_type(GeometryType g) {
@@ -329,7 +323,7 @@ std::string project_xml(const Diagnostic& d, const std::string& gpkg_name) {
                 if (t.geometry_type == GeometryType::none) members.push_back(&t);
         } else {
             for (const auto& name : g.tables)
-                if (const Table* t = find(d, name)) members.push_back(t);
+                if (const Table* t = qgis::find_table(d, name)) members.push_back(t);
         }
         if (members.empty()) continue;
         const bool tables = g.tables.empty();
@@ -353,8 +347,8 @@ std::string project_xml(const Diagnostic& d, const std::string& gpkg_name) {
     properties.add(Element("SpatialRefSys").add(text_element("ProjectionsEnabled", "1").attr("type", "int")));
     root.add(properties);
 
-    const Table* areas = find(d, "areas");
-    Extent start = extent_of(find(d, "territory"));
+    const Table* areas = qgis::find_table(d, "areas");
+    Extent start = extent_of(qgis::find_table(d, "territory"));
     if (start.empty()) start = extent_of(areas);
     if (!start.empty()) {
         root.add(Element("mapcanvas")

@@ -67,6 +67,9 @@ std::string qml(const StyleSpec& spec, const Table& table);
 /// A minimal SLD 1.1 document: one rule per class with a filter and a symbolizer.
 std::string sld(const StyleSpec& spec);
 
+/// The table of `d` called `name`, or nullptr.
+const Table* find_table(const Diagnostic& d, const std::string& name);
+
 /// Every style of every spatial layer of `d` (qgis_styles.cpp), in layer order; exactly one
 /// default per layer.
 std::vector<StyleSpec> layer_styles(const Diagnostic& d);

@@ -18,12 +18,6 @@ namespace {
 
 constexpr int kClasses = 5;  // choropleths and graduated sizes: 5 quantile classes
 
-const Table* find_table(const Diagnostic& d, const std::string& name) {
-    for (const auto& t : d.tables)
-        if (t.name == name) return &t;
-    return nullptr;
-}
-
 // Finite numbers of a numeric column (NULLs skipped).
 std::vector<double> numbers(const Table& t, const std::string& field) {
     std::vector<double> out;
@@ -136,6 +130,31 @@ StyleSpec choropleth(const Table& t, const std::string& field, const std::string
     return s;
 }
 
+// Symbols of one colour whose size (diameter or line width, mm) grows with `field`'s quantile class.
+StyleSpec graduated_size(const Table& t, Shape shape, const std::string& field, const std::string& name,
+                         const std::string& description, int decimals, double min_size, double max_size,
+                         const style::Rgb& colour) {
+    StyleSpec s = base(t.name, shape, name, description);
+    s.renderer = Renderer::graduated;
+    s.graduated_by_size = true;
+    s.attribute = field;
+    s.class_method = "Quantile";
+    s.classes = quantile_classes(numbers(t, field), decimals, min_size, max_size, &colour);
+    return s;
+}
+
+// Points coloured by the category of `field` (shared palette), thin dark outline.
+StyleSpec categorized(const Table& t, const std::string& field, const std::string& name, const std::string& description,
+                      double size) {
+    StyleSpec s = base(t.name, Shape::point, name, description);
+    s.renderer = Renderer::categorized;
+    s.attribute = field;
+    s.classes = categories(t, field, size);
+    s.outline = {40, 40, 40};
+    s.outline_width = 0.2;
+    return s;
+}
+
 void territory_styles(const Table& t, std::vector<StyleSpec>& out) {
     StyleSpec outline = base(t.name, Shape::polygon, "Contour du territoire", "Limite du territoire étudié, sans remplissage.");
     outline.classes = {one_class("Territoire", {255, 255, 255}, 0)};
@@ -180,24 +199,14 @@ void area_styles(const Diagnostic& d, const Table& t, std::vector<StyleSpec>& ou
 }
 
 void actor_styles(const Table& t, std::vector<StyleSpec>& out) {
-    StyleSpec family = base(t.name, Shape::point, "Acteurs par famille",
-                            "Une couleur par famille d'acteurs (même palette que les cartes et les fiches).");
-    family.renderer = Renderer::categorized;
-    family.attribute = "family";
-    family.classes = categories(t, "family", 2.6);
-    family.outline = {40, 40, 40};
-    family.outline_width = 0.2;
+    StyleSpec family = categorized(t, "family", "Acteurs par famille",
+                                   "Une couleur par famille d'acteurs (même palette que les cartes et les fiches).", 2.6);
     family.is_default = true;
     out.push_back(family);
 
-    StyleSpec between = base(t.name, Shape::point, "Acteurs par intermédiarité",
-                             "Taille selon l'intermédiarité (5 classes par quantiles) ; noms des acteurs de la classe la plus haute.");
-    between.renderer = Renderer::graduated;
-    between.graduated_by_size = true;
-    between.attribute = "betweenness";
-    between.class_method = "Quantile";
-    const style::Rgb red = style::sequential_ramp(5).back();
-    between.classes = quantile_classes(numbers(t, "betweenness"), 3, 1.4, 6.0, &red);
+    StyleSpec between = graduated_size(t, Shape::point, "betweenness", "Acteurs par intermédiarité",
+                                       "Taille selon l'intermédiarité (5 classes par quantiles) ; noms des acteurs de la classe la plus haute.",
+                                       3, 1.4, 6.0, style::sequential_ramp(5).back());
     between.outline = {255, 255, 255};
     between.outline_width = 0.2;
     if (between.classes.size() >= 2) {
@@ -209,15 +218,11 @@ void actor_styles(const Table& t, std::vector<StyleSpec>& out) {
 
 void place_styles(const Table& t, std::vector<StyleSpec>& out) {
     const auto capacities = numbers(t, "capacity");
-    StyleSpec kind = base(t.name, Shape::point, "Lieux par type et capacité",
-                          capacities.empty() ? "Une couleur par type de lieu (aucune capacité connue)."
-                                             : "Une couleur par type de lieu ; surface du symbole proportionnelle à la capacité "
-                                               "(taille minimale quand elle est inconnue).");
-    kind.renderer = Renderer::categorized;
-    kind.attribute = "kind";
-    kind.classes = categories(t, "kind", 2.4);
-    kind.outline = {40, 40, 40};
-    kind.outline_width = 0.2;
+    StyleSpec kind = categorized(t, "kind", "Lieux par type et capacité",
+                                 capacities.empty() ? "Une couleur par type de lieu (aucune capacité connue)."
+                                                    : "Une couleur par type de lieu ; surface du symbole proportionnelle à la capacité "
+                                                      "(taille minimale quand elle est inconnue).",
+                                 2.4);
     if (!capacities.empty()) {
         const double max = *std::max_element(capacities.begin(), capacities.end());
         if (max > 0)
@@ -226,25 +231,15 @@ void place_styles(const Table& t, std::vector<StyleSpec>& out) {
     kind.is_default = true;
     out.push_back(kind);
 
-    StyleSpec named = base(t.name, Shape::point, "Lieux par type, avec noms", "Une couleur par type de lieu, noms affichés.");
-    named.renderer = Renderer::categorized;
-    named.attribute = "kind";
-    named.classes = categories(t, "kind", 2.4);
-    named.outline = {40, 40, 40};
-    named.outline_width = 0.2;
+    StyleSpec named = categorized(t, "kind", "Lieux par type, avec noms", "Une couleur par type de lieu, noms affichés.", 2.4);
     named.label_expression = "\"name\"";
     named.label_size = 7;
     out.push_back(named);
 }
 
 void link_styles(const Table& t, std::vector<StyleSpec>& out) {
-    StyleSpec weight = base(t.name, Shape::line, "Liens par poids", "Épaisseur selon le poids du lien (5 classes par quantiles).");
-    weight.renderer = Renderer::graduated;
-    weight.graduated_by_size = true;
-    weight.attribute = "weight";
-    weight.class_method = "Quantile";
-    const style::Rgb blue{49, 54, 149};
-    weight.classes = quantile_classes(numbers(t, "weight"), 1, 0.2, 1.4, &blue);
+    StyleSpec weight = graduated_size(t, Shape::line, "weight", "Liens par poids",
+                                      "Épaisseur selon le poids du lien (5 classes par quantiles).", 1, 0.2, 1.4, {49, 54, 149});
     weight.opacity = 0.6;
     weight.is_default = true;
     out.push_back(weight);
@@ -267,30 +262,22 @@ void link_styles(const Table& t, std::vector<StyleSpec>& out) {
 
 void area_link_styles(const Table& t, std::vector<StyleSpec>& out) {
     const style::Rgb purple{84, 39, 143};
-    StyleSpec count = base(t.name, Shape::line, "Liens par nombre de liens",
-                           "Épaisseur selon le nombre de liens entre acteurs des deux zones (5 classes par quantiles).");
-    count.renderer = Renderer::graduated;
-    count.graduated_by_size = true;
-    count.attribute = "n_links";
-    count.class_method = "Quantile";
-    count.classes = quantile_classes(numbers(t, "n_links"), 0, 0.4, 3.0, &purple);
+    StyleSpec count = graduated_size(t, Shape::line, "n_links", "Liens par nombre de liens",
+                                     "Épaisseur selon le nombre de liens entre acteurs des deux zones (5 classes par quantiles).", 0,
+                                     0.4, 3.0, purple);
     count.opacity = 0.8;
     count.is_default = true;
     out.push_back(count);
-    StyleSpec weight = count;
-    weight.name = "Liens par poids cumulé";
-    weight.description = "Épaisseur selon la somme des poids des liens entre les deux zones (5 classes par quantiles).";
-    weight.attribute = "weight_sum";
-    weight.classes = quantile_classes(numbers(t, "weight_sum"), 1, 0.4, 3.0, &purple);
-    weight.is_default = false;
+    StyleSpec weight = graduated_size(t, Shape::line, "weight_sum", "Liens par poids cumulé",
+                                      "Épaisseur selon la somme des poids des liens entre les deux zones (5 classes par quantiles).", 1,
+                                      0.4, 3.0, purple);
+    weight.opacity = 0.8;
     out.push_back(weight);
 }
 
 void community_styles(const Table& t, std::vector<StyleSpec>& out) {
-    StyleSpec community = base(t.name, Shape::point, "Communautés", "Membres localisés de chaque communauté (Louvain), une couleur par communauté.");
-    community.renderer = Renderer::categorized;
-    community.attribute = "community";
-    community.classes = categories(t, "community", 3.0);
+    StyleSpec community = categorized(t, "community", "Communautés",
+                                      "Membres localisés de chaque communauté (Louvain), une couleur par communauté.", 3.0);
     const int size_field = t.field_index("n_actors");
     const int id_field = t.field_index("community");
     for (auto& c : community.classes) {  // « Communauté 3 (12 acteurs) »
@@ -306,17 +293,18 @@ void community_styles(const Table& t, std::vector<StyleSpec>& out) {
     community.is_default = true;
     out.push_back(community);
 
-    StyleSpec size = base(t.name, Shape::point, "Communautés par taille", "Taille selon le nombre d'acteurs de la communauté (5 classes par quantiles).");
-    size.renderer = Renderer::graduated;
-    size.graduated_by_size = true;
-    size.attribute = "n_actors";
-    size.class_method = "Quantile";
-    const style::Rgb dark{102, 102, 102};
-    size.classes = quantile_classes(numbers(t, "n_actors"), 0, 1.5, 5.0, &dark);
-    out.push_back(size);
+    out.push_back(graduated_size(t, Shape::point, "n_actors", "Communautés par taille",
+                                 "Taille selon le nombre d'acteurs de la communauté (5 classes par quantiles).", 0, 1.5, 5.0,
+                                 {102, 102, 102}));
 }
 
 }  // namespace
+
+const Table* find_table(const Diagnostic& d, const std::string& name) {
+    for (const auto& t : d.tables)
+        if (t.name == name) return &t;
+    return nullptr;
+}
 
 std::vector<StyleSpec> layer_styles(const Diagnostic& d) {
     std::vector<StyleSpec> out;

@@ -1,7 +1,6 @@
 // xml_builder.cpp — see xml_builder.hpp.
 #include "xml_builder.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -10,24 +9,26 @@ namespace territoire::xml {
 std::string escape(const std::string& s) {
     std::string out;
     out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
+    for (const char ch : s) {
+        switch (ch) {
             case '&': out += "&amp;"; break;
             case '<': out += "&lt;"; break;
             case '>': out += "&gt;"; break;
             case '"': out += "&quot;"; break;
             case '\'': out += "&apos;"; break;
+            case '\t': out += "&#9;"; break;
             case '\n': out += "&#10;"; break;
-            default: out += c;
+            case '\r': out += "&#13;"; break;
+            default:
+                if (static_cast<unsigned char>(ch) >= 0x20) out += ch;  // other controls: not allowed in XML 1.0
         }
     }
     return out;
 }
 
 std::string number(double v) {
-    if (!std::isfinite(v)) return "0";
     char buf[32];
-    for (int precision = 1; precision <= 17; ++precision) {
+    for (int precision = 15; precision <= 17; ++precision) {
         std::snprintf(buf, sizeof buf, "%.*g", precision, v);
         if (std::strtod(buf, nullptr) == v) break;
     }

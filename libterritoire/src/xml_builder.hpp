@@ -9,10 +9,12 @@
 
 namespace territoire::xml {
 
-/// Escapes &, <, >, " and ' for use in text or a double-quoted attribute.
+/// Escapes &, <, >, ", ', tab, newline and carriage return for use in text or a double-quoted
+/// attribute, and drops the other control characters, which XML 1.0 forbids.
 std::string escape(const std::string& s);
 
-/// Shortest round-trip text of a number ("12.5", "3", "0.001").
+/// Text that reads back as the same double, with 15 to 17 significant digits as needed ("12.5",
+/// "10", "0.30000000000000004").
 std::string number(double v);
 
 struct Element {

@@ -21,27 +21,10 @@ os._exit(status) after flushing, so the exit status is the script's verdict.
 import argparse
 import gc
 import os
-import sys
 
-import shutil
-import tempfile
-
-os.environ['QT_QPA_PLATFORM'] = 'offscreen'
-# Qt wants a private (0700) runtime directory; give it a throw-away one.
-_RUNTIME_DIR = None
-if not os.environ.get('XDG_RUNTIME_DIR'):
-    _RUNTIME_DIR = tempfile.mkdtemp(prefix='qgis-runtime-')
-    os.environ['XDG_RUNTIME_DIR'] = _RUNTIME_DIR
+from headless_qgis import finish  # noqa: E402 - sets the offscreen platform before qgis is imported
 
 MAX_INVALID_REPORTED = 5
-
-
-def finish(status):
-    if _RUNTIME_DIR:
-        shutil.rmtree(_RUNTIME_DIR, ignore_errors=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
 
 
 def ogr_layers(path):

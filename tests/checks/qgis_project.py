@@ -36,14 +36,9 @@ import gc
 import os
 import shutil
 import sqlite3
-import sys
 import tempfile
 
-os.environ['QT_QPA_PLATFORM'] = 'offscreen'
-_RUNTIME_DIR = None
-if not os.environ.get('XDG_RUNTIME_DIR'):
-    _RUNTIME_DIR = tempfile.mkdtemp(prefix='qgis-runtime-')
-    os.environ['XDG_RUNTIME_DIR'] = _RUNTIME_DIR
+from headless_qgis import finish  # noqa: E402 - sets the offscreen platform before qgis is imported
 
 PROJECT = 'diagnostic'
 GROUPS = ['Acteurs et lieux', 'Réseau de coopération', 'Territoire et zones', 'Tableaux']
@@ -78,14 +73,6 @@ def check(ok, message):
     if not ok:
         failures.append(message)
     return ok
-
-
-def finish(status):
-    if _RUNTIME_DIR:
-        shutil.rmtree(_RUNTIME_DIR, ignore_errors=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
 
 
 def read_sqlite(path):

@@ -62,6 +62,8 @@ TEST_CASE("xml builder escapes and indents", "[qgis]") {
     CHECK(xml::escape("\"<&'>") == "&quot;&lt;&amp;&apos;&gt;");
     CHECK(xml::number(0.1) == "0.1");
     CHECK(xml::number(12) == "12");
+    CHECK(xml::number(20) == "20");  // never an exponent for a short integer
+    CHECK(xml::escape(std::string("a\x01\tb")) == "a&#9;b");
 }
 
 TEST_CASE("french numbers for legends", "[qgis]") {
