@@ -8,16 +8,18 @@ Expectations come from the file itself read with sqlite3 (what layers and values
 French column titles of gpkg_data_columns), independently of QGIS; QGIS then has to agree:
 
 Styles (table layer_styles)
+  * every SLD is well-formed XML (xml.etree);
   * every spatial layer has at least two styles, exactly one default, names of at most 30
     characters (QGIS's column width);
   * QgsVectorLayer.listStylesInDatabase() lists the same styles;
-  * each style's QML parses (importNamedStyle) and gives the renderer type expected for its name,
-    categorized styles have one category per distinct value of their field (or the three
-    crossing classes), graduated ranges run from the field's minimum to its maximum, and every
-    feature with a value gets a symbol;
+  * each style's QML parses (importNamedStyle) and gives the renderer type expected for its name;
+    styles meant to label have labels on; categorized styles have one category per distinct value
+    of their field (or the three crossing classes); graduated ranges run from the field's minimum
+    to its maximum; every feature with a value gets a symbol;
   * the French aliases QGIS reads from the QML equal gpkg_data_columns' titles;
   * a layer opened afresh gets its default style from the database.
 Project (table qgis_projects)
+  * QGIS's GeoPackage project storage lists the project and reads its metadata;
   * QgsProject.read('geopackage:FILE?projectName=diagnostic') succeeds; every layer is valid;
   * the four French groups exist; every spatial layer has the renderer of its default style, and
     every style of the database in its style manager (switching to each gives its renderer);
@@ -37,6 +39,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from xml.etree import ElementTree
 
 from headless_qgis import finish  # noqa: E402 - sets the offscreen platform before qgis is imported
 
@@ -65,6 +68,10 @@ EXPECTED = {
     'Communautés par taille': ('graduatedSymbol', 'n_actors'),
 }
 
+# Styles that label features (area names, place names, territory name).
+LABELLED = {'Territoire en aplat', 'Acteurs pour 10 000 hab.', 'Lieux pour 10 000 hab.', 'Population',
+            "Nombre d'acteurs", 'Nombre de lieux', 'Contours des zones', 'Lieux par type, avec noms'}
+
 failures = []
 
 
@@ -82,6 +89,12 @@ def read_sqlite(path):
         "SELECT c.table_name FROM gpkg_contents c JOIN gpkg_geometry_columns g USING (table_name) "
         "WHERE c.data_type = 'features' ORDER BY c.table_name")]
     styles = con.execute('SELECT f_table_name, styleName, useAsDefault, description FROM layer_styles').fetchall()
+    for name, sld in con.execute('SELECT styleName, styleSLD FROM layer_styles'):
+        try:
+            root = ElementTree.fromstring(sld.encode('utf-8'))
+            check(root.tag == '{http://www.opengis.net/sld}StyledLayerDescriptor', f'SLD of « {name} » well-formed')
+        except ElementTree.ParseError as e:
+            check(False, f'SLD of « {name} » well-formed: {e}')
     titles = {}
     for table, column, title in con.execute('SELECT table_name, column_name, title FROM gpkg_data_columns'):
         titles.setdefault(table, {})[column] = title
@@ -132,6 +145,9 @@ def check_styles(path, spatial, styles, titles, values):
             r = vl.renderer()
             expected_type, field = EXPECTED.get(name, ('?', None))
             check(r.type() == expected_type, f'{table} / {name}: renderer {r.type()} (expected {expected_type})')
+            if name in LABELLED:
+                check(vl.labelsEnabled() and vl.labeling() is not None and bool(vl.labeling().settings().fieldName),
+                      f'{table} / {name}: labels on')
             if dict(mine).get(name):
                 default_renderer = r.dump()
             detail = ''
@@ -188,9 +204,16 @@ def open_project(path):
 def check_project(path, spatial, styles, counts, best_area, png, expect_crs):
     from qgis.PyQt.QtGui import QImage
     from qgis.core import QgsLayoutExporter, QgsVectorLayer
+    from qgis.core import QgsApplication
+    storage = QgsApplication.projectStorageRegistry().projectStorageFromType('geopackage')
+    check(storage is not None and storage.listProjects(path) == [PROJECT],
+          f'QGIS lists the projects of the file (Project > Open From > GeoPackage): {storage.listProjects(path)}')
+    ok_meta, meta = storage.readProjectStorageMetadata(f'geopackage:{path}?projectName={PROJECT}')
+    check(ok_meta and meta.lastModified.isValid(), f'project metadata read (last modified {meta.lastModified.toString()})')
     ok, project = open_project(path)
     if not check(ok, f'project read from geopackage:{path}?projectName={PROJECT} {project.error()}'):
         return
+    check(project.title().startswith('Diagnostic — '), f'project title « {project.title()} »')
     layers = project.mapLayers().values()
     check(len(layers) == len(counts) - 1, f'project has {len(layers)} layers ({len(counts) - 1} tables besides layer_styles)')
     for layer in layers:

@@ -108,3 +108,32 @@ TEST_CASE("style catalogue: empty layers still get their styles", "[qgis]") {
     CHECK(styles[1].classes.empty());
     CHECK(qgis::qml(styles[1], d.tables[0]).find("graduatedSymbol") != std::string::npos);
 }
+
+TEST_CASE("style catalogue: areas with population get rate choropleths, the actors' rate by default", "[qgis]") {
+    Diagnostic d;
+    d.actors.resize(1);  // at least one actor: the actors' rate is meaningful
+    Table areas;
+    areas.name = "areas";
+    areas.geometry_type = GeometryType::multipolygon;
+    areas.fields = {{"name", FieldType::text, "Nom"},
+                    {"population", FieldType::real, "Population"},
+                    {"n_actors", FieldType::integer, "Acteurs"},
+                    {"actors_per_10k", FieldType::real, "Acteurs pour 10 000 hab."},
+                    {"places_per_10k", FieldType::real, "Lieux pour 10 000 hab."}};
+    for (int i = 0; i < 10; ++i) {
+        areas.rows.push_back({Value(std::string("zone")), Value(1000.0 * (i + 1)), Value(std::int64_t(i)),
+                              Value(i * 10000.0 / (1000.0 * (i + 1))), i == 3 ? Value() : Value(1.5 * i)});
+        areas.geometries.emplace_back();
+    }
+    d.tables.push_back(areas);
+    const auto styles = qgis::layer_styles(d);
+    std::vector<std::string> names;
+    for (const auto& s : styles) names.push_back(s.name);
+    CHECK(names == std::vector<std::string>{"Acteurs pour 10 000 hab.", "Lieux pour 10 000 hab.", "Population", "Contours des zones"});
+    CHECK(styles[0].is_default);
+    CHECK(styles[0].classes.size() == 5);  // 10 distinct values, 5 quantile classes
+    CHECK(styles[0].classes[0].colour.hex() == style::sequential_ramp(5)[0].hex());
+    CHECK(styles[2].classes.front().label == "1\u202f000 – 2\u202f000");
+    CHECK(styles[2].classes.back().upper == 10000);
+    CHECK_FALSE(styles[3].label_expression.empty());
+}
