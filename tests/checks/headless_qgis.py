@@ -24,3 +24,18 @@ def finish(status):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def run(main):
+    """Run `main()` (returns an exit status) and finish with it: argparse's exits keep their
+    status, any other exception is reported as a failure, never as success."""
+    try:
+        status = main()
+    except SystemExit as e:  # argparse
+        status = e.code if isinstance(e.code, int) else 2
+    except BaseException as e:  # noqa: BLE001 - report, never exit 0 by accident
+        import traceback
+        traceback.print_exc()
+        print(f'FAIL: unexpected error: {type(e).__name__}: {e}', flush=True)
+        status = 1
+    finish(status)

@@ -22,7 +22,7 @@ import argparse
 import gc
 import os
 
-from headless_qgis import finish  # noqa: E402 - sets the offscreen platform before qgis is imported
+from headless_qgis import run  # noqa: E402 - sets the offscreen platform before qgis is imported
 
 MAX_INVALID_REPORTED = 5
 
@@ -131,11 +131,4 @@ def main():
 
 
 if __name__ == '__main__':
-    try:
-        rc = main()
-    except SystemExit as e:  # argparse
-        rc = e.code if isinstance(e.code, int) else 2
-    except BaseException as e:  # noqa: BLE001 - report, never exit 0 by accident
-        print(f'FAIL: unexpected error: {type(e).__name__}: {e}', flush=True)
-        rc = 1
-    finish(rc)
+    run(main)

@@ -41,7 +41,7 @@ import sqlite3
 import tempfile
 from xml.etree import ElementTree
 
-from headless_qgis import finish  # noqa: E402 - sets the offscreen platform before qgis is imported
+from headless_qgis import run  # noqa: E402 - sets the offscreen platform before qgis is imported
 
 PROJECT = 'diagnostic'
 GROUPS = ['Acteurs et lieux', 'Réseau de coopération', 'Territoire et zones', 'Tableaux']
@@ -327,13 +327,4 @@ def main():
 
 
 if __name__ == '__main__':
-    try:
-        rc = main()
-    except SystemExit as e:
-        rc = e.code if isinstance(e.code, int) else 2
-    except BaseException as e:  # noqa: BLE001 - report, never exit 0 by accident
-        import traceback
-        traceback.print_exc()
-        print(f'FAIL: unexpected error: {type(e).__name__}: {e}', flush=True)
-        rc = 1
-    finish(rc)
+    run(main)
