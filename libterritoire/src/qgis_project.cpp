@@ -108,7 +108,13 @@ bool visible_at_start(const Diagnostic& d, const std::string& table) {
     return table == "actors" || table == "cooperation_links" || table == "territory" || table == "areas";
 }
 
-Element tree_layer(const Table& t, const std::string& source, bool checked) {
+// A layer of a layer tree; `legend_title`, when given, replaces the layer's name in a legend.
+Element tree_layer(const Table& t, const std::string& source, bool checked, const std::string& legend_title = "") {
+    Element properties("customproperties");
+    if (!legend_title.empty()) {
+        properties.add(Element("Option").attr("type", "Map").add(
+            Element("Option").attr("name", "legend/title-label").attr("value", legend_title).attr("type", "QString")));
+    }
     return Element("layer-tree-layer")
         .attr("id", layer_id(t))
         .attr("name", t.title)
@@ -116,7 +122,7 @@ Element tree_layer(const Table& t, const std::string& source, bool checked) {
         .attr("providerKey", "ogr")
         .attr("checked", checked ? "Qt::Checked" : "Qt::Unchecked")
         .attr("expanded", checked ? "1" : "0")
-        .add(Element("customproperties"));
+        .add(properties);
 }
 
 // Every style of the layer in the project's style manager (right click on the layer > Styles):
@@ -195,7 +201,8 @@ Element label_item(const std::string& uuid, const std::string& id, const std::st
 }
 
 Element print_layout(const Diagnostic& d, const Table& areas, const std::string& areas_source, const Extent& start,
-                     const std::vector<const Table*>& legend_layers, const std::string& gpkg_name) {
+                     const std::vector<std::pair<const Table*, const qgis::StyleSpec*>>& legend_layers,
+                     const std::string& gpkg_name) {
     Element layout("Layout");
     layout.attr("name", "Atlas des zones").attr("units", "mm").attr("printResolution", "300").attr("worldFileMap", "");
     // One A4 portrait page.
@@ -251,7 +258,11 @@ Element print_layout(const Diagnostic& d, const Table& areas, const std::string&
     legend.attr("symbolWidth", "5").attr("symbolHeight", "3.5").attr("wrapChar", "").attr("titleAlignment", "1");
     Element tree("layer-tree-group");
     tree.add(Element("customproperties"));
-    for (const Table* t : legend_layers) tree.add(tree_layer(*t, "./" + gpkg_name + "|layername=" + t->name, true));
+    for (const auto& [t, style] : legend_layers) {
+        // The areas' legend says what the colours measure: « Zones — Nombre d'acteurs ».
+        const bool choropleth = style && style->shape == qgis::Shape::polygon && style->renderer == qgis::Renderer::graduated;
+        tree.add(tree_layer(*t, "./" + gpkg_name + "|layername=" + t->name, true, choropleth ? t->title + " — " + style->name : ""));
+    }
     legend.add(tree);
     legend.add(Element("styles")
                    .add(Element("style").attr("name", "title").attr("marginBottom", "2").add(
@@ -315,7 +326,7 @@ std::string project_xml(const Diagnostic& d, const std::string& gpkg_name) {
     Element tree("layer-tree-group");
     tree.add(Element("customproperties"));
     Element layers("projectlayers");
-    std::vector<const Table*> legend_layers;
+    std::vector<std::pair<const Table*, const qgis::StyleSpec*>> legend_layers;  // map layers and their default style
     for (const auto& g : groups()) {
         std::vector<const Table*> members;
         if (g.tables.empty()) {
@@ -334,7 +345,7 @@ std::string project_xml(const Diagnostic& d, const std::string& gpkg_name) {
             const bool checked = !tables && visible_at_start(d, t->name);
             group.add(tree_layer(*t, source(*t), checked));
             layers.add(map_layer(d, *t, source(*t), tables ? nullptr : default_style(t->name), styles));
-            if (!tables) legend_layers.push_back(t);
+            if (!tables) legend_layers.emplace_back(t, default_style(t->name));
         }
         tree.add(group);
     }
