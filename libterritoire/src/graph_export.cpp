@@ -4,6 +4,7 @@
 #include "graph_export.hpp"
 
 #include "territoire/error.hpp"
+#include "xml_builder.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -22,44 +23,11 @@ const Table& table_named(const Diagnostic& d, const std::string& name) {
     throw Error("table « " + name + " » absente du diagnostic");
 }
 
-// Text for an XML attribute value or element: escaped, and without the control characters
-// XML 1.0 forbids (they cannot come from validated UTF-8 sources, but a tab or newline can).
-std::string xml(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (ch) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            case '\t': out += "&#9;"; break;
-            case '\n': out += "&#10;"; break;
-            case '\r': out += "&#13;"; break;
-            default:
-                if (c >= 0x20) out += ch;
-        }
-    }
-    return out;
-}
-
-// Shortest text that reads back as the same double.
-std::string number(double v) {
-    char buf[32];
-    for (int precision = 15; precision <= 17; ++precision) {
-        std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-        if (std::strtod(buf, nullptr) == v) break;
-    }
-    return buf;
-}
-
 // Cell as text, or nothing for NULL.
 std::optional<std::string> text_of(const Value& v) {
     if (const auto* s = std::get_if<std::string>(&v)) return *s;
     if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-    if (const auto* r = std::get_if<double>(&v)) return std::isfinite(*r) ? std::optional(number(*r)) : std::nullopt;
+    if (const auto* r = std::get_if<double>(&v)) return std::isfinite(*r) ? std::optional(xml::number(*r)) : std::nullopt;
     if (const auto* b = std::get_if<bool>(&v)) return std::string(*b ? "true" : "false");
     return std::nullopt;
 }
@@ -147,24 +115,24 @@ std::string to_graphml(const Diagnostic& d) {
     out += "  <graph id=\"cooperation\" edgedefault=\"" + std::string(d.network.directed ? "directed" : "undirected") + "\">\n";
     for (std::size_t r = 0; r < actors.rows.size(); ++r) {
         const auto& row = actors.rows[r];
-        out += "    <node id=\"" + xml(*text_of(row[static_cast<std::size_t>(nc.id)])) + "\">\n";
+        out += "    <node id=\"" + xml::escape(*text_of(row[static_cast<std::size_t>(nc.id)])) + "\">\n";
         for (std::size_t i : nc.attributes)
-            if (const auto v = text_of(row[i])) out += "      <data key=\"n_" + actors.fields[i].name + "\">" + xml(*v) + "</data>\n";
+            if (const auto v = text_of(row[i])) out += "      <data key=\"n_" + actors.fields[i].name + "\">" + xml::escape(*v) + "</data>\n";
         if (const auto p = point_of(actors.geometries[r])) {
             const Point g = layout.at(*p);
-            out += "      <data key=\"n_easting\">" + number(p->x) + "</data>\n      <data key=\"n_northing\">" +
-                   number(p->y) + "</data>\n      <data key=\"n_x\">" + number(g.x) + "</data>\n      <data key=\"n_y\">" +
-                   number(g.y) + "</data>\n";
+            out += "      <data key=\"n_easting\">" + xml::number(p->x) + "</data>\n      <data key=\"n_northing\">" +
+                   xml::number(p->y) + "</data>\n      <data key=\"n_x\">" + xml::number(g.x) + "</data>\n      <data key=\"n_y\">" +
+                   xml::number(g.y) + "</data>\n";
         }
         out += "    </node>\n";
     }
     const auto s_col = static_cast<std::size_t>(links.field_index("source_id"));
     const auto t_col = static_cast<std::size_t>(links.field_index("target_id"));
     for (const auto& row : links.rows) {
-        out += "    <edge id=\"" + xml(*text_of(row[static_cast<std::size_t>(ec.id)])) + "\" source=\"" +
-               xml(*text_of(row[s_col])) + "\" target=\"" + xml(*text_of(row[t_col])) + "\">\n";
+        out += "    <edge id=\"" + xml::escape(*text_of(row[static_cast<std::size_t>(ec.id)])) + "\" source=\"" +
+               xml::escape(*text_of(row[s_col])) + "\" target=\"" + xml::escape(*text_of(row[t_col])) + "\">\n";
         for (std::size_t i : ec.attributes)
-            if (const auto v = text_of(row[i])) out += "      <data key=\"e_" + links.fields[i].name + "\">" + xml(*v) + "</data>\n";
+            if (const auto v = text_of(row[i])) out += "      <data key=\"e_" + links.fields[i].name + "\">" + xml::escape(*v) + "</data>\n";
         out += "    </edge>\n";
     }
     out += "  </graph>\n</graphml>\n";
@@ -183,7 +151,7 @@ std::string to_gexf(const Diagnostic& d) {
                       "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:viz=\"http://www.gexf.net/1.2draft/viz\" "
                       "version=\"1.2\">\n"
                       "  <meta>\n    <creator>libterritoire " +
-                      std::string(version()) + "</creator>\n    <description>" + xml(d.project.name) +
+                      std::string(version()) + "</creator>\n    <description>" + xml::escape(d.project.name) +
                       " : réseau de coopération</description>\n  </meta>\n";
     out += "  <graph mode=\"static\" defaultedgetype=\"" + std::string(d.network.directed ? "directed" : "undirected") + "\">\n";
     out += "    <attributes class=\"node\" mode=\"static\">\n";
@@ -203,19 +171,19 @@ std::string to_gexf(const Diagnostic& d) {
         const auto& row = actors.rows[r];
         const auto label = text_of(row[static_cast<std::size_t>(name_col)]);
         const std::string id = *text_of(row[static_cast<std::size_t>(nc.id)]);
-        out += "      <node id=\"" + xml(id) + "\" label=\"" + xml(label ? *label : id) + "\">\n        <attvalues>\n";
+        out += "      <node id=\"" + xml::escape(id) + "\" label=\"" + xml::escape(label ? *label : id) + "\">\n        <attvalues>\n";
         for (std::size_t i : nc.attributes)
             if (const auto v = text_of(row[i]))
-                out += "          <attvalue for=\"" + actors.fields[i].name + "\" value=\"" + xml(*v) + "\"/>\n";
+                out += "          <attvalue for=\"" + actors.fields[i].name + "\" value=\"" + xml::escape(*v) + "\"/>\n";
         const auto p = point_of(actors.geometries[r]);
         if (p) {
-            out += "          <attvalue for=\"easting\" value=\"" + number(p->x) + "\"/>\n          <attvalue for=\"northing\" value=\"" +
-                   number(p->y) + "\"/>\n";
+            out += "          <attvalue for=\"easting\" value=\"" + xml::number(p->x) + "\"/>\n          <attvalue for=\"northing\" value=\"" +
+                   xml::number(p->y) + "\"/>\n";
         }
         out += "        </attvalues>\n";
         if (p) {
             const Point g = layout.at(*p);
-            out += "        <viz:position x=\"" + number(g.x) + "\" y=\"" + number(g.y) + "\" z=\"0.0\"/>\n";
+            out += "        <viz:position x=\"" + xml::number(g.x) + "\" y=\"" + xml::number(g.y) + "\" z=\"0.0\"/>\n";
         }
         out += "      </node>\n";
     }
@@ -224,12 +192,12 @@ std::string to_gexf(const Diagnostic& d) {
     const auto t_col = static_cast<std::size_t>(links.field_index("target_id"));
     for (const auto& row : links.rows) {
         const auto weight = text_of(row[static_cast<std::size_t>(weight_col)]);  // always finite: links.cpp bounds it
-        out += "      <edge id=\"" + xml(*text_of(row[static_cast<std::size_t>(ec.id)])) + "\" source=\"" +
-               xml(*text_of(row[s_col])) + "\" target=\"" + xml(*text_of(row[t_col])) + "\"" +
+        out += "      <edge id=\"" + xml::escape(*text_of(row[static_cast<std::size_t>(ec.id)])) + "\" source=\"" +
+               xml::escape(*text_of(row[s_col])) + "\" target=\"" + xml::escape(*text_of(row[t_col])) + "\"" +
                (weight ? " weight=\"" + *weight + "\"" : std::string()) + ">\n        <attvalues>\n";
         for (std::size_t i : ec.attributes)
             if (const auto v = text_of(row[i]))
-                out += "          <attvalue for=\"" + links.fields[i].name + "\" value=\"" + xml(*v) + "\"/>\n";
+                out += "          <attvalue for=\"" + links.fields[i].name + "\" value=\"" + xml::escape(*v) + "\"/>\n";
         out += "        </attvalues>\n      </edge>\n";
     }
     out += "    </edges>\n  </graph>\n</gexf>\n";

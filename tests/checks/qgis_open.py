@@ -21,27 +21,10 @@ os._exit(status) after flushing, so the exit status is the script's verdict.
 import argparse
 import gc
 import os
-import sys
 
-import shutil
-import tempfile
-
-os.environ['QT_QPA_PLATFORM'] = 'offscreen'
-# Qt wants a private (0700) runtime directory; give it a throw-away one.
-_RUNTIME_DIR = None
-if not os.environ.get('XDG_RUNTIME_DIR'):
-    _RUNTIME_DIR = tempfile.mkdtemp(prefix='qgis-runtime-')
-    os.environ['XDG_RUNTIME_DIR'] = _RUNTIME_DIR
+from headless_qgis import run  # noqa: E402 - sets the offscreen platform before qgis is imported
 
 MAX_INVALID_REPORTED = 5
-
-
-def finish(status):
-    if _RUNTIME_DIR:
-        shutil.rmtree(_RUNTIME_DIR, ignore_errors=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
 
 
 def ogr_layers(path):
@@ -148,11 +131,4 @@ def main():
 
 
 if __name__ == '__main__':
-    try:
-        rc = main()
-    except SystemExit as e:  # argparse
-        rc = e.code if isinstance(e.code, int) else 2
-    except BaseException as e:  # noqa: BLE001 - report, never exit 0 by accident
-        print(f'FAIL: unexpected error: {type(e).__name__}: {e}', flush=True)
-        rc = 1
-    finish(rc)
+    run(main)

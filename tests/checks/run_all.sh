@@ -22,6 +22,10 @@ echo "== GDAL validate_gpkg.py"
 echo "== QGIS (PyQGIS, ogr provider)"
 /usr/bin/python3 "$here/qgis_open.py" "$out/diagnostic.gpkg" --expect-crs "$crs" || failed="$failed qgis_open"
 
+echo "== QGIS styles and project stored in the GeoPackage (PyQGIS)"
+/usr/bin/python3 "$here/qgis_project.py" "$out/diagnostic.gpkg" --png "$out/.qgis-check/atlas-page.png" --expect-crs "$crs" \
+    || failed="$failed qgis_project"
+
 echo "== RFC 7946 (@placemarkio/check-geojson)"
 if [ ! -d "$here/rfc7946/node_modules/@placemarkio/check-geojson" ]; then
     echo "rfc7946: node_modules missing; run: (cd $here/rfc7946 && npm ci --no-audit --no-fund)" >&2
