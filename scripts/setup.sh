@@ -13,6 +13,8 @@ PACKAGES=(
   # tests and output checks with the real clients
   gdal-bin python3-gdal proj-bin python3-pytest python3-networkx python3-geopandas python3-pyproj
   python3-qgis qgis-providers
+  # rendered maps (maps.cpp): Cairo, the DejaVu font they are drawn with
+  libcairo2-dev fonts-dejavu-core
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
