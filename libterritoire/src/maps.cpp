@@ -5,8 +5,6 @@
 //   reseau         the cooperation network (links by weight, bridges, actors by family and degree).
 // Every page has a title, a legend, a scale bar, a north arrow and a source line. Colours and
 // classes come from style.hpp, so the maps agree with the QGIS styles and the HTML sheets.
-#include <ogr_spatialref.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -72,23 +70,11 @@ std::string plural(std::size_t n, const std::string& one, const std::string& man
 }
 
 // ---------------------------------------------------------------------------------------------
-// Geometry: from the working CRS to metres, then to the page.
+// Geometry: from the working CRS (projected, in metres: project.cpp refuses others) to the page.
 
-// Coordinates of the working CRS as metres: projected CRSs scaled by their linear unit,
-// geographic ones by a local equirectangular approximation around the territory.
-struct Metres {
-    bool geographic = false;
-    double unit = 1;         // metres per CRS unit (projected)
-    double lon_scale = 1;    // metres per degree of longitude at the territory's latitude
-    Pt operator()(double x, double y) const {
-        if (geographic) return {x * lon_scale, y * 110574.0};
-        return {x * unit, y * unit};
-    }
-};
+using Rings = std::vector<std::vector<Pt>>;
 
-using Rings = std::vector<std::vector<Pt>>;  // in metres
-
-Rings rings_of(const detail::GeosContext& ctx, const Wkb& wkb, const Metres& m) {
+Rings rings_of(const detail::GeosContext& ctx, const Wkb& wkb) {
     Rings out;
     if (wkb.empty()) return out;
     detail::GeomPtr g = detail::from_wkb(ctx, wkb);
@@ -101,7 +87,7 @@ Rings rings_of(const detail::GeosContext& ctx, const Wkb& wkb, const Metres& m) 
         for (unsigned int i = 0; i < n; ++i) {
             double x = 0, y = 0;
             GEOSCoordSeq_getXY_r(ctx.handle(), seq, i, &x, &y);
-            pts.push_back(m(x, y));
+            pts.push_back({x, y});
         }
         out.push_back(std::move(pts));
     };
@@ -159,7 +145,7 @@ private:
     double scale_ = 1, wx_ = 0, wy_ = 0;
 };
 
-// Everything drawn, in metres, read once from the diagnostic.
+// Everything drawn, in the working CRS (metres), read once from the diagnostic.
 struct World {
     Rings territory;
     std::vector<Rings> areas;                   // parallel to d.areas
@@ -169,29 +155,12 @@ struct World {
 };
 
 World world_of(const Diagnostic& d) {
-    Metres m;
-    OGRSpatialReference srs;
-    if (!d.working_crs_wkt.empty() && srs.importFromWkt(d.working_crs_wkt.c_str()) == OGRERR_NONE) {
-        if (srs.IsGeographic()) {
-            m.geographic = true;
-        } else {
-            m.unit = srs.GetLinearUnits();
-        }
-    }
     detail::GeosContext ctx;
-    if (m.geographic) {
-        // Latitude of the territory's centre for the longitude scale.
-        detail::GeomPtr g = detail::from_wkb(ctx, d.territory.geometry);
-        double ymin = 0, ymax = 0;
-        GEOSGeom_getYMin_r(ctx.handle(), g.get(), &ymin);
-        GEOSGeom_getYMax_r(ctx.handle(), g.get(), &ymax);
-        m.lon_scale = 111320.0 * std::cos((ymin + ymax) / 2 * M_PI / 180);
-    }
     World w;
-    w.territory = rings_of(ctx, d.territory.geometry, m);
-    for (const auto& a : d.areas) w.areas.push_back(rings_of(ctx, a.geometry, m));
-    for (const auto& a : d.actors) w.actors.push_back(a.location ? std::optional<Pt>(m(a.location->x, a.location->y)) : std::nullopt);
-    for (const auto& p : d.places) w.places.push_back(m(p.location.x, p.location.y));
+    w.territory = rings_of(ctx, d.territory.geometry);
+    for (const auto& a : d.areas) w.areas.push_back(rings_of(ctx, a.geometry));
+    for (const auto& a : d.actors) w.actors.push_back(a.location ? std::optional<Pt>(Pt{a.location->x, a.location->y}) : std::nullopt);
+    for (const auto& p : d.places) w.places.push_back({p.location.x, p.location.y});
 
     bool first = true;
     auto grow = [&](Pt p) {
@@ -523,13 +492,14 @@ MapPage zones_page(const Diagnostic& d, const World& w) {
     const double lowest = finite.empty() ? 0 : *std::min_element(finite.begin(), finite.end());
     for (std::size_t k = 0; k < breaks.size(); ++k) {
         const double lo = k == 0 ? lowest : breaks[k - 1], hi = breaks[k];
+        auto bound = [decimals](double v) { return v == 0 ? std::string("0") : fr_number(v, decimals); };
         std::string label;
         if (k == 0) {
-            label = lo == hi ? fr_number(hi, decimals) : "de " + fr_number(lo, decimals) + " à " + fr_number(hi, decimals);
+            label = lo == hi ? bound(hi) : "de " + bound(lo) + " à " + bound(hi);
         } else if (decimals == 0) {
-            label = lo + 1 == hi ? fr_number(hi, 0) : "de " + fr_number(lo + 1, 0) + " à " + fr_number(hi, 0);
+            label = lo + 1 == hi ? bound(hi) : "de " + bound(lo + 1) + " à " + bound(hi);
         } else {
-            label = "plus de " + fr_number(lo, decimals) + " à " + fr_number(hi, decimals);
+            label = "plus de " + bound(lo) + " à " + bound(hi);
         }
         classes.entries.push_back({LegendEntry::Symbol::box, colours[k], 0, label + " (" + plural(in_class[k], "zone", "zones") + ")"});
     }
@@ -687,7 +657,7 @@ MapPage network_page(const Diagnostic& d, const World& w) {
     if (d.project.participations) m.sources.push_back(&*d.project.participations);
     if (skipped > 0)
         m.notes.push_back(plural(skipped, "lien n'est", "liens ne sont") + " pas tracé" + (skipped > 1 ? "s" : "") +
-                          kNbsp + ": un de leurs acteurs n'est pas localisé.");
+                          kNbsp + ": un de " + (skipped > 1 ? "leurs" : "ses") + " acteurs n'est pas localisé.");
 
     m.draw_map = [&d, &w, drawn, width_of](Scene& scene, const Frame& f) {
         draw_areas(scene, f, w, [](std::size_t) { return kAreaBackground; }, Stroke{kAreaBorder, 0.35});

@@ -219,6 +219,8 @@ std::string to_pdf(const Scene& scene, const std::string& creator) {
         check(cairo_surface_status(surface.get()), "PDF");
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, scene.title().c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, creator.c_str());
+        // Cairo 1.16 dates the file with the current time; an unparsable date leaves none.
+        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "");
         ContextPtr cr(cairo_create(surface.get()));
         draw(cr.get(), scene);
         check(cairo_status(cr.get()), "dessin PDF");
