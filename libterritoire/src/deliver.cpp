@@ -14,6 +14,7 @@
 #include "detail/gdal.hpp"
 #include "deliverables.hpp"
 #include "graph_export.hpp"
+#include "output_file.hpp"
 #include "detail/geos.hpp"
 #include "territoire/error.hpp"
 #include "territoire/pipeline.hpp"
@@ -191,6 +192,8 @@ nlohmann::json manifest_of(const Diagnostic& d) {
                 {"problems", problems}};
 }
 
+}  // namespace
+
 std::string temp_name(const fs::path& target) {
     return (target.parent_path() / ("." + target.stem().string() + ".tmp-" + std::to_string(::getpid()) +
                                     target.extension().string()))
@@ -206,6 +209,8 @@ void commit_file(const fs::path& tmp, const fs::path& target) {
         throw OutputError(target.string() + " : renommage du fichier temporaire impossible");
     }
 }
+
+namespace {
 
 // Writes a whole text file under a temporary name, then renames it.
 void write_text_file(const fs::path& target, const std::string& text) {

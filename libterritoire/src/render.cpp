@@ -3,7 +3,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -12,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "output_file.hpp"
 #include "territoire/error.hpp"
 
 namespace territoire::render {
@@ -19,13 +19,17 @@ namespace territoire::render {
 Scene::Scene(double width_pt, double height_pt, std::string title)
     : width_(width_pt), height_(height_pt), title_(std::move(title)) {}
 
+void Scene::add(Item it) {
+    it.group = group_;
+    items_.push_back(std::move(it));
+}
+
 void Scene::polygon(std::vector<std::vector<Pt>> rings, std::optional<Paint> fill, std::optional<Stroke> stroke) {
     Item it;
     it.rings = std::move(rings);
     it.fill = fill;
     it.stroke = stroke;
-    it.group = group_;
-    items_.push_back(std::move(it));
+    add(std::move(it));
 }
 
 void Scene::polyline(std::vector<Pt> points, Stroke stroke) {
@@ -33,8 +37,7 @@ void Scene::polyline(std::vector<Pt> points, Stroke stroke) {
     it.rings.push_back(std::move(points));
     it.closed = false;
     it.stroke = stroke;
-    it.group = group_;
-    items_.push_back(std::move(it));
+    add(std::move(it));
 }
 
 void Scene::rect(double x, double y, double w, double h, std::optional<Paint> fill, std::optional<Stroke> stroke) {
@@ -48,8 +51,7 @@ void Scene::circle(Pt centre, double radius, std::optional<Paint> fill, std::opt
     it.radius = radius;
     it.fill = fill;
     it.stroke = stroke;
-    it.group = group_;
-    items_.push_back(std::move(it));
+    add(std::move(it));
 }
 
 void Scene::text(Pt baseline, const std::string& utf8, double size, bool bold, style::Rgb colour, Anchor anchor) {
@@ -61,8 +63,7 @@ void Scene::text(Pt baseline, const std::string& utf8, double size, bool bold, s
     it.bold = bold;
     it.fill = Paint{colour, 1};
     it.anchor = anchor;
-    it.group = group_;
-    items_.push_back(std::move(it));
+    add(std::move(it));
 }
 
 namespace {
@@ -275,23 +276,18 @@ std::string to_svg(const Scene& scene) {
 }
 
 void write_file(const std::filesystem::path& target, const std::string& bytes) {
-    const std::filesystem::path tmp =
-        target.parent_path() / ("." + target.stem().string() + ".tmp-" + std::to_string(::getpid()) + target.extension().string());
-    std::error_code ec;
+    const std::string tmp = temp_name(target);
     {
         std::ofstream f(tmp, std::ios::binary);
         f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         f.close();
         if (!f) {
+            std::error_code ec;
             std::filesystem::remove(tmp, ec);
             throw OutputError(target.string() + " : écriture impossible");
         }
     }
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw OutputError(target.string() + " : renommage du fichier temporaire impossible");
-    }
+    commit_file(tmp, target);
 }
 
 }  // namespace territoire::render

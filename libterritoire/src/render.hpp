@@ -69,6 +69,8 @@ public:
               Anchor anchor = Anchor::start);
 
 private:
+    void add(Item it);  ///< in the current group
+
     double width_, height_;
     std::string title_;
     std::string group_;
