@@ -45,24 +45,20 @@ const std::string kNbsp = "\u00a0";
 // ---------------------------------------------------------------------------------------------
 // French text
 
-// "12 345,6" (no-break space between thousands, decimal comma).
+// "12 345,6": a no-break space between thousands from 10 000 on, a decimal comma. The values
+// drawn (counts, rates, lengths) are never negative.
 std::string fr_number(double v, int decimals) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    std::string s = buf;
-    if (s == "-0" || s.rfind("-0,", 0) == 0 || s.rfind("-0.", 0) == 0) {
-        if (s.find_first_not_of("-0.,") == std::string::npos) s.erase(0, 1);
-    }
-    const auto dot = s.find('.');
-    std::string integer = s.substr(0, dot), fraction = dot == std::string::npos ? "" : s.substr(dot + 1);
-    const bool negative = !integer.empty() && integer[0] == '-';
-    if (negative) integer.erase(0, 1);
-    std::string grouped;
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, std::max(v, 0.0));
+    const std::string s = buf;
+    const auto sep = s.find_first_not_of("0123456789");  // '.' (or the C library's locale separator)
+    const std::string integer = s.substr(0, sep);
+    std::string out;
     for (std::size_t i = 0; i < integer.size(); ++i) {
-        if (i > 0 && (integer.size() - i) % 3 == 0 && integer.size() > 4) grouped += kNbsp;
-        grouped += integer[i];
+        if (i > 0 && integer.size() > 4 && (integer.size() - i) % 3 == 0) out += kNbsp;
+        out += integer[i];
     }
-    return (negative ? "-" : "") + grouped + (fraction.empty() ? "" : "," + fraction);
+    return sep == std::string::npos ? out : out + "," + s.substr(sep + 1);
 }
 
 std::string plural(std::size_t n, const std::string& one, const std::string& many) {
@@ -512,9 +508,12 @@ MapPage zones_page(const Diagnostic& d, const World& w) {
     m.sources = base_sources(d.project);
     if (use_actors) for (const auto& s : d.project.actors) m.sources.push_back(&s);
     else for (const auto& s : d.project.places) m.sources.push_back(&s);
-    if (use_actors && unlocated_actors(d) > 0)
-        m.notes.push_back(plural(unlocated_actors(d), "acteur non localisé n'est", "acteurs non localisés ne sont") + " pas compté" +
-                          (unlocated_actors(d) > 1 ? "s." : "."));
+    const std::size_t without_area = static_cast<std::size_t>(
+        std::count_if(d.actors.begin(), d.actors.end(), [](const Actor& a) { return a.area_id.empty(); }));
+    if (use_actors && without_area > 0)
+        m.notes.push_back(without_area > 1 ? fr_number(static_cast<double>(without_area), 0) + kNbsp +
+                                                 "acteurs sans zone (non localisés ou hors des zones) ne sont pas comptés."
+                                           : "1" + kNbsp + "acteur sans zone (non localisé ou hors des zones) n'est pas compté.");
     std::vector<style::Rgb> fill;
     for (const auto& v : value) fill.push_back(v ? colours[class_of(*v)] : style::kNoData);
     m.draw_map = [&w, fill](Scene& scene, const Frame& f) {
