@@ -717,6 +717,11 @@ std::vector<fs::path> write_maps(const Diagnostic& d, const fs::path& dir) {
             written.push_back(target);
         }
     }
+    // A map this run has no data for must not survive from an earlier run into the same folder.
+    for (const char* stem : {"zones", "acteurs-lieux", "reseau"}) {
+        if (std::any_of(pages.begin(), pages.end(), [&](const MapPage& m) { return m.stem == stem; })) continue;
+        for (const char* ext : {".png", ".svg", ".pdf"}) fs::remove(dir / (std::string(stem) + ext), ec);
+    }
     return written;
 }
 

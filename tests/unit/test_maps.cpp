@@ -142,7 +142,7 @@ TEST_CASE("maps: French legend of the choropleth per 10 000 inhabitants, escaped
     CHECK_THAT(network, Catch::Contains("pont\u00a0: sans ce lien, le réseau se coupe (1)"));
 }
 
-TEST_CASE("maps: only the zones map without places, actors or links", "[maps]") {
+TEST_CASE("maps: only the zones map without places, actors or links; earlier maps removed", "[maps]") {
     Diagnostic d = small_diagnostic();
     d.actors.clear();
     d.measures.clear();
@@ -150,8 +150,11 @@ TEST_CASE("maps: only the zones map without places, actors or links", "[maps]") 
     d.links.clear();
     d.network.link_is_bridge.clear();
     MapsDir dir;
+    write_maps(small_diagnostic(), dir.path);  // an earlier run with every map
     CHECK(names(write_maps(d, dir.path)) == std::set<std::string>{"zones.png", "zones.svg", "zones.pdf"});
     CHECK_THAT(read(dir.path / "zones.svg"), Catch::Contains(">0 (2\u00a0zones)</text>"));
+    // the maps of the earlier run this one has no data for are gone
+    CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 3);
 }
 
 TEST_CASE("maps: the same diagnostic gives the same bytes", "[maps]") {
