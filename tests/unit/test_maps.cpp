@@ -142,7 +142,7 @@ TEST_CASE("maps: French legend of the choropleth per 10 000 inhabitants, escaped
     CHECK_THAT(network, Catch::Contains("pont\u00a0: sans ce lien, le réseau se coupe (1)"));
 }
 
-TEST_CASE("maps: only the zones map without places, actors or links; earlier maps removed", "[maps]") {
+TEST_CASE("maps: only the zones map without places, actors or links, earlier maps removed", "[maps]") {
     Diagnostic d = small_diagnostic();
     d.actors.clear();
     d.measures.clear();
