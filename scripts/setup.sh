@@ -15,6 +15,8 @@ PACKAGES=(
   python3-qgis qgis-providers
   # the consultant's workbook (diagnostic.xlsx) and its check
   libxlsxwriter-dev python3-openpyxl
+  # rendered maps (maps.cpp): Cairo, the DejaVu font they are drawn with
+  libcairo2-dev fonts-dejavu-core
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -42,6 +42,14 @@ else
     /usr/bin/node "$here/gephi/check.mjs" "$out" || failed="$failed gephi"
 fi
 
+echo "== rendered maps (maps/: PNG size and colours, SVG text, one-page PDF)"
+if [ -d "$out/maps" ]; then
+    TERRITOIRE_OUT="$out" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$here/maps" || failed="$failed maps"
+else
+    echo "maps: no maps/ folder (run without --no-maps)" >&2
+    failed="$failed maps"
+fi
+
 echo "== pytest reference checks"
 TERRITOIRE_OUT="$out" TERRITOIRE_CRS="$crs" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$repo/tests/python" \
     || failed="$failed pytest"
