@@ -13,6 +13,8 @@ PACKAGES=(
   # tests and output checks with the real clients
   gdal-bin python3-gdal proj-bin python3-pytest python3-networkx python3-geopandas python3-pyproj
   python3-qgis qgis-providers
+  # HTML sheets: headless Chromium screenshots and A4 print in the tests, Pillow to read them
+  chromium fonts-dejavu-core python3-pil
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
