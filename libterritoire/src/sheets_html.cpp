@@ -206,6 +206,7 @@ public:
             if (a.location) territory_box_.add(*a.location);
         for (const auto& p : d.places) territory_box_.add(p.location);
         territory_path_ = SvgMap(territory_box_, kOverviewWidth, kOverviewHeight).path_data(territory_rings);
+        for (const auto& a : d.areas) area_boxes_.push_back(sheets::box_of(sheets::rings_of(a.geometry)));
         classify_areas();
         shared_data();
     }
@@ -261,6 +262,7 @@ private:
     std::map<std::string, std::string> family_slugs_, area_slugs_, place_slugs_, object_slugs_;
     std::map<std::string, std::size_t> area_index_, actor_index_, actor_rows_;
     sheets::Box territory_box_;
+    std::vector<sheets::Box> area_boxes_;  // parallel to d_.areas
     std::string territory_path_;
     std::string class_field_, class_label_;       // the choropleth indicator of the areas
     std::vector<double> class_breaks_;
@@ -431,8 +433,61 @@ private:
         return map.svg(area.name + " dans le territoire");
     }
 
-    void set_maps(TemplateData& data, const std::string& overview_svg, const std::string& zoom_svg, Items legend) const {
-        data.set("map", overview_svg).set("zoom_map", zoom_svg);
+    // Actors as dots of their family's colour, over the links between them when `links`.
+    void draw_actors(SvgMap& map, const std::vector<std::size_t>& actors, bool links) const {
+        if (links) {
+            std::set<std::string> ids;
+            for (std::size_t i : actors) ids.insert(d_.actors[i].id);
+            for (const auto& l : d_.links) {
+                if (!ids.count(l.source_id) || !ids.count(l.target_id)) continue;
+                const auto& a = d_.actors[actor_index_.at(l.source_id)].location;
+                const auto& b = d_.actors[actor_index_.at(l.target_id)].location;
+                if (a && b) map.line(*a, *b, "#555555", 0.8);
+            }
+        }
+        for (std::size_t i : actors)
+            if (d_.actors[i].location) map.circle(*d_.actors[i].location, 4.5, family_colours_.at(d_.actors[i].family).hex());
+    }
+
+    // A zoom on `actors` with the outlines of the areas around them, when they stand close together
+    // (within 40 % of the territory's width and height, so that they overlap on the whole map);
+    // empty otherwise.
+    std::string actors_zoom(const std::vector<std::size_t>& actors, bool links) const {
+        sheets::Box box;
+        for (std::size_t i : actors)
+            if (d_.actors[i].location) box.add(*d_.actors[i].location);
+        if (box.empty || box.maxx - box.minx > 0.4 * (territory_box_.maxx - territory_box_.minx) ||
+            box.maxy - box.miny > 0.4 * (territory_box_.maxy - territory_box_.miny))
+            return {};
+        const double min_extent = 4000;  // metres: a few streets around a single address
+        const double cx = (box.minx + box.maxx) / 2, cy = (box.miny + box.maxy) / 2;
+        const double half_w = std::max(box.maxx - box.minx, min_extent) / 2, half_h = std::max(box.maxy - box.miny, min_extent) / 2;
+        box = {cx - half_w, cy - half_h, cx + half_w, cy + half_h, false};
+        SvgMap map(box, kZoomWidth, kZoomHeight);
+        // The areas near the box (SvgMap adds a margin) are drawn; the svg clips what lies outside.
+        std::vector<std::size_t> labelled;
+        for (std::size_t a = 0; a < d_.areas.size(); ++a) {
+            const sheets::Box& b = area_boxes_[a];
+            if (b.empty || b.maxx < box.minx - half_w * 0.2 || b.minx > box.maxx + half_w * 0.2 || b.maxy < box.miny - half_h * 0.2 ||
+                b.miny > box.maxy + half_h * 0.2)
+                continue;
+            map.path(map.path_data(sheets::rings_of(d_.areas[a].geometry)), "#f4f1ea", "#999999", 0.8);
+            labelled.push_back(a);
+        }
+        // Names at the middle of each area's extent, when that lies in the box (under the actors).
+        for (std::size_t a : labelled) {
+            const sheets::Box& b = area_boxes_[a];
+            const Point middle{(b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2};
+            if (middle.x > box.minx && middle.x < box.maxx && middle.y > box.miny && middle.y < box.maxy)
+                map.label(middle, d_.areas[a].name);
+        }
+        draw_actors(map, actors, links);
+        return map.svg("Zoom sur les acteurs");
+    }
+
+    void set_maps(TemplateData& data, const std::string& overview_svg, const std::string& zoom_svg, Items legend,
+                  const std::string& zoom_caption = "Zoom sur la zone") const {
+        data.set("map", overview_svg).set("zoom_map", zoom_svg).set("zoom_caption", zoom_svg.empty() ? "" : zoom_caption);
         data.lists["legend"] = std::move(legend);
     }
 
@@ -570,20 +625,12 @@ private:
             const Row a{actors_, r};
             if (a.raw_text("community") == n) members.push_back(actor_index_.at(a.raw_text("actor_id")));
         }
-        std::set<std::string> ids;
-        for (std::size_t i : members) ids.insert(d_.actors[i].id);
         SvgMap map = overview();
-        for (const auto& l : d_.links) {
-            if (!ids.count(l.source_id) || !ids.count(l.target_id)) continue;
-            const auto& a = d_.actors[actor_index_.at(l.source_id)].location;
-            const auto& b = d_.actors[actor_index_.at(l.target_id)].location;
-            if (a && b) map.line(*a, *b, "#555555", 0.8);
-        }
-        for (std::size_t i : members)
-            if (d_.actors[i].location) map.circle(*d_.actors[i].location, 4.5, family_colours_.at(d_.actors[i].family).hex());
+        draw_actors(map, members, true);
         Items legend = family_legend(members);
         legend.push_back(TemplateData().set("colour", "#555555").set("label", "lien de coopération interne").set("shape", "trait"));
-        set_maps(data, map.svg("Les membres de la communauté " + n), "", std::move(legend));
+        set_maps(data, map.svg("Les membres de la communauté " + n), actors_zoom(members, true), std::move(legend),
+                 "Zoom sur les membres");
         add_actors(data, members, true);
         const std::string href = community_href(n);
         write(href, "communaute.html", data);
@@ -600,9 +647,9 @@ private:
             if (o.id == id)
                 for (const auto& a : o.actor_ids) members.push_back(actor_index_.at(a));
         SvgMap map = overview();
-        for (std::size_t i : members)
-            if (d_.actors[i].location) map.circle(*d_.actors[i].location, 4.5, family_colours_.at(d_.actors[i].family).hex());
-        set_maps(data, map.svg("Les participants de « " + row.raw_text("name") + " »"), "", family_legend(members));
+        draw_actors(map, members, false);
+        set_maps(data, map.svg("Les participants de « " + row.raw_text("name") + " »"), actors_zoom(members, false),
+                 family_legend(members), "Zoom sur les participants");
         add_actors(data, members, true);
         const std::string href = object_href(id);
         write(href, "objet.html", data);

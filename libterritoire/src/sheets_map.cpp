@@ -172,6 +172,13 @@ void SvgMap::line(const Point& a, const Point& b, const std::string& stroke, dou
              "\" stroke=\"" + stroke + "\" stroke-width=\"" + num(width) + "\" stroke-opacity=\"0.6\"/>";
 }
 
+void SvgMap::label(const Point& p, const std::string& text) {
+    const Point q = px(p);
+    body_ += "<text x=\"" + num(q.x) + "\" y=\"" + num(q.y) +
+             "\" font-size=\"11\" font-family=\"DejaVu Sans, Arial, sans-serif\" fill=\"#555555\" text-anchor=\"middle\" "
+             "stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">" + escape_html(text) + "</text>";
+}
+
 std::string SvgMap::svg(const std::string& title) const {
     return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"carte\" role=\"img\" viewBox=\"0 0 " + num(width_) + " " +
            num(height_) + "\" width=\"" + num(width_) + "\" height=\"" + num(height_) + "\"><title>" + escape_html(title) +

@@ -36,6 +36,8 @@ public:
     void circle(const Point& p, double radius, const std::string& fill);
     void square(const Point& p, double side, const std::string& fill);
     void line(const Point& a, const Point& b, const std::string& stroke, double width);
+    /// A grey name centred on `p`, with a white halo (escaped).
+    void label(const Point& p, const std::string& text);
 
     /// The whole <svg> element, with a <title> (escaped) for screen readers.
     std::string svg(const std::string& title) const;

@@ -349,6 +349,11 @@ def test_templates_in_the_project_folder_are_used(tmp_path):
     subprocess.run(run, check=True, capture_output=True, timeout=300)
     some_zone = next((out_dir / 'sheets').glob('zone-*.html'))
     assert 'Mot du maire de ' in some_zone.read_text(encoding='utf-8')
+    # Deterministic: the pages the change does not touch are byte-identical to the test run's.
+    first = Path(os.environ['TERRITOIRE_OUT']) / 'sheets'
+    for page in sorted((out_dir / 'sheets').glob('*.html')):
+        if not page.name.startswith('zone-'):
+            assert page.read_bytes() == (first / page.name).read_bytes(), f'{page.name} diffère entre deux passages'
 
     # A typo in a template stops the run with the file and line; the previous sheets stay.
     (templates / 'entete.html').write_text((templates / 'entete.html').read_text(encoding='utf-8').replace('{{title}}', '{{titre}}'),
