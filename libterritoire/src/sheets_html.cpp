@@ -136,6 +136,13 @@ struct Row {
     }
 };
 
+// The French title of a field (its name when the table has no such field or no title).
+std::string alias_of(const Table& t, const std::string& field) {
+    const int i = t.field_index(field);
+    if (i < 0 || t.fields[static_cast<std::size_t>(i)].alias.empty()) return field;
+    return t.fields[static_cast<std::size_t>(i)].alias;
+}
+
 bool is_true(const Value& v) { return std::holds_alternative<bool>(v) && std::get<bool>(v); }
 
 // Every field of a sheet row under its own name, and the `figures` list (French label, value) of
@@ -149,7 +156,7 @@ void add_row(TemplateData& data, const Row& row, const std::set<std::string>& le
         if (leave_out.count(f.name)) continue;
         // NULL (unknown or undefined, e.g. a share without links) reads "—"; an empty list "aucun".
         const bool null = std::holds_alternative<std::monostate>(row.table.rows[row.index][i]);
-        figures.push_back(TemplateData().set("label", f.alias.empty() ? f.name : f.alias).set("value", null ? "—" : value.empty() ? "aucun" : value));
+        figures.push_back(TemplateData().set("label", alias_of(row.table, f.name)).set("value", null ? "—" : value.empty() ? "aucun" : value));
     }
     data.lists["figures"] = std::move(figures);
 }
@@ -285,10 +292,8 @@ private:
     // --- what every page shows -------------------------------------------------------------------
     void shared_data() {
         shared_.set("project", d_.project.name).set("tool", "libterritoire").set("version", version()).set("index_href", "index.html");
-        for (const char* f : {"name", "family", "area_id", "degree", "betweenness", "is_cut_vertex", "community"}) {
-            const int i = actors_.field_index(f);
-            shared_.set(std::string("label_") + f, i < 0 ? f : actors_.fields[static_cast<std::size_t>(i)].alias);
-        }
+        for (const char* f : {"name", "family", "area_id", "degree", "betweenness", "is_cut_vertex", "community"})
+            shared_.set(std::string("label_") + f, alias_of(actors_, f));
         Items sources;
         auto add = [&](const SourceSpec& s, const std::string& what) {
             TemplateData item;
@@ -379,8 +384,7 @@ private:
             class_breaks_ = style::quantile_breaks(values, 5);
             if (!class_breaks_.empty()) break;
         }
-        const int f = areas_.field_index(class_field_);
-        class_label_ = f < 0 ? class_field_ : areas_.fields[static_cast<std::size_t>(f)].alias;
+        class_label_ = alias_of(areas_, class_field_);
         class_colours_ = style::sequential_ramp(std::max<int>(3, static_cast<int>(class_breaks_.size())));
     }
 
@@ -588,7 +592,7 @@ private:
         data.set("area_name", area_name(area_id)).set("area_href", area_href(area_id));
         auto& figures = data.lists["figures"];  // the area's name after its id
         const auto after = std::find_if(figures.begin(), figures.end(), [&](const TemplateData& f) {
-            return f.text.at("label") == places_.fields[static_cast<std::size_t>(places_.field_index("area_id"))].alias;
+            return f.text.at("label") == alias_of(places_, "area_id");
         });
         figures.insert(after == figures.end() ? after : after + 1,
                        TemplateData().set("label", "Nom de la zone").set("value", area_id.empty() ? "hors zone" : area_name(area_id)));
