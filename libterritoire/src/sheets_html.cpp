@@ -273,6 +273,7 @@ private:
     std::string territory_path_;
     std::string class_field_, class_label_;       // the choropleth indicator of the areas
     std::vector<double> class_breaks_;
+    double class_min_ = NAN;                      // smallest value classed
     std::vector<style::Rgb> class_colours_;
 
     // --- names of the pages --------------------------------------------------------------------
@@ -382,6 +383,9 @@ private:
             for (std::size_t r = 0; r < areas_.rows.size(); ++r) values.push_back(Row{areas_, r}.number(field));
             class_field_ = field;
             class_breaks_ = style::quantile_breaks(values, 5);
+            class_min_ = NAN;
+            for (double v : values)
+                if (std::isfinite(v) && !(v >= class_min_)) class_min_ = v;
             if (!class_breaks_.empty()) break;
         }
         class_label_ = alias_of(areas_, class_field_);
@@ -397,10 +401,11 @@ private:
 
     Items class_legend() const {
         Items out;
+        // Classes as style::quantile_breaks defines them: [min, b0], then (b[i-1], b[i]].
         for (std::size_t i = 0; i < class_breaks_.size(); ++i) {
-            const std::string low = i == 0 ? "" : format_real(class_breaks_[i - 1]);
-            const std::string label = i == 0 ? "jusqu'à " + format_real(class_breaks_[0])
-                                             : "plus de " + low + " à " + format_real(class_breaks_[i]);
+            const std::string high = format_real(class_breaks_[i]);
+            std::string label = i == 0 ? (class_min_ == class_breaks_[0] ? high : "de " + format_real(class_min_) + " à " + high)
+                                       : "plus de " + format_real(class_breaks_[i - 1]) + " à " + high;
             out.push_back(TemplateData().set("colour", class_colours_[i].hex()).set("label", label).set("shape", "zone"));
         }
         return out;
