@@ -578,8 +578,10 @@ private:
         data.lists["places"] = std::move(places);
         const std::string href = area_href(id);
         write(href, "zone.html", data);
-        return index_item(href, area.name, plural(members.size(), "acteur", "acteurs") + ", " +
-                                               plural(count_places(id), "lieu", "lieux"));
+        // A diagnostic of places only does not repeat "0 acteur" 100 times in the index.
+        const std::string places_text = plural(count_places(id), "lieu", "lieux");
+        return index_item(href, area.name,
+                          d_.actors.empty() ? places_text : plural(members.size(), "acteur", "acteurs") + ", " + places_text);
     }
 
     std::size_t count_places(const std::string& area_id) const {
