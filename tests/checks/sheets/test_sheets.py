@@ -221,7 +221,7 @@ def test_values_shown_are_the_table_values(pages, gpkg, aliases):
             if name.startswith(prefix + '-'):
                 h1 = re.search(r'<h1>(.*?)</h1>', page.path.read_text(encoding='utf-8'), re.S).group(1)
                 by_title.setdefault(html.unescape(h1), []).append(page)
-        for row in rows(gpkg, table)[:25]:
+        for row in rows(gpkg, table):
             title = row[title_field] if title_field else f'Communauté {row[key]}'
             candidates = by_title.get(title, [])
             assert candidates, f'{table}: pas de fiche « {title} »'
