@@ -17,6 +17,8 @@ PACKAGES=(
   libxlsxwriter-dev python3-openpyxl
   # rendered maps (maps.cpp): Cairo, the DejaVu font they are drawn with
   libcairo2-dev fonts-dejavu-core
+  # HTML sheets: headless Chromium screenshots and A4 print in the tests, Pillow to read them
+  chromium python3-pil
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -240,6 +240,7 @@ int main(int argc, char** argv) {
                                                 << out.geojson.size() << " fichiers GeoJSON)\n";
             std::cout << "  " << out.graphml.string() << " et " << out.gexf.filename().string()
                       << " (réseau pour Gephi et networkx)\n";
+            if (!out.sheets.empty()) std::cout << "  " << out.sheets.string() << " (fiches d'identité, à ouvrir dans un navigateur)\n";
             if (!out.workbook.empty())
                 std::cout << "  " << out.workbook.string() << " (classeur pour le tableur)\n";
             std::cout << "  " << out.manifest.string() << "\n";
