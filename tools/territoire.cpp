@@ -235,11 +235,15 @@ int main(int argc, char** argv) {
         const territoire::Delivery out = territoire::deliver(d, out_dir, options, progress);
         if (!quiet) {
             print_summary(d, std::cout);
-            std::cout << "Résultats :\n  " << out.geopackage.string() << "\n";
+            std::cout << "Résultats :\n  " << out.geopackage.string()
+                      << " (couches, styles et projet QGIS : Projet > Ouvrir depuis > GeoPackage)\n";
             if (!out.geojson.empty()) std::cout << "  " << (out.geojson.front().parent_path().string()) << "/ ("
                                                 << out.geojson.size() << " fichiers GeoJSON)\n";
             std::cout << "  " << out.graphml.string() << " et " << out.gexf.filename().string()
                       << " (réseau pour Gephi et networkx)\n";
+            if (!out.maps.empty())
+                std::cout << "  " << (out.maps.front().parent_path().string()) << "/ (" << out.maps.size()
+                          << " fichiers de cartes : PNG, SVG, PDF)\n";
             if (!out.sheets.empty()) std::cout << "  " << out.sheets.string() << " (fiches d'identité, à ouvrir dans un navigateur)\n";
             if (!out.workbook.empty())
                 std::cout << "  " << out.workbook.string() << " (classeur pour le tableur)\n";

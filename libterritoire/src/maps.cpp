@@ -417,28 +417,6 @@ std::size_t unlocated_actors(const Diagnostic& d) {
 // ---------------------------------------------------------------------------------------------
 // Map 1: zones (choropleth)
 
-// Colours for `n` classes: the YlOrRd ramp of n colours (3 to 7); with 1 or 2 classes, the ends
-// (or the middle) of the 3-colour ramp.
-std::vector<style::Rgb> class_colours(std::size_t n) {
-    if (n >= 3) return style::sequential_ramp(static_cast<int>(n));
-    const auto ramp = style::sequential_ramp(3);
-    if (n == 2) return {ramp[0], ramp[2]};
-    return {ramp[1]};
-}
-
-// Upper bounds of the classes: 5 quantile classes (style::quantile_breaks); when some areas have
-// none (0) and others some, "0" is a class of its own and the others get 4 quantile classes, so
-// that a majority of empty areas does not swallow the classes.
-std::vector<double> class_breaks(const std::vector<double>& values) {
-    std::vector<double> positive;
-    for (double v : values)
-        if (v > 0) positive.push_back(v);
-    if (positive.empty() || positive.size() == values.size()) return style::quantile_breaks(values, 5);
-    std::vector<double> out{0};
-    for (double b : style::quantile_breaks(positive, 4)) out.push_back(b);
-    return out;
-}
-
 MapPage zones_page(const Diagnostic& d, const World& w) {
     // The indicator: actors when there are any in an area, otherwise places; per 10 000
     // inhabitants when the areas have populations, otherwise a count per area.
@@ -461,8 +439,9 @@ MapPage zones_page(const Diagnostic& d, const World& w) {
     }
     std::vector<double> finite;
     for (const auto& v : value) if (v) finite.push_back(*v);
-    const std::vector<double> breaks = class_breaks(finite);
-    const std::vector<style::Rgb> colours = class_colours(breaks.size());
+    const style::Classes cls = style::choropleth_classes(finite);  // the same as the sheets and QGIS
+    const std::vector<double>& breaks = cls.upper;
+    const std::vector<style::Rgb>& colours = cls.colours;
     auto class_of = [&](double v) {
         for (std::size_t k = 0; k < breaks.size(); ++k)
             if (v <= breaks[k]) return k;

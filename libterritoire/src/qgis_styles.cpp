@@ -16,7 +16,6 @@ namespace territoire {
 namespace qgis {
 namespace {
 
-constexpr int kClasses = 5;  // choropleths and graduated sizes: 5 quantile classes
 
 // Finite numbers of a numeric column (NULLs skipped).
 std::vector<double> numbers(const Table& t, const std::string& field) {
@@ -71,14 +70,12 @@ std::vector<SymbolClass> categories(const Table& t, const std::string& field, do
 // single colour and sizes growing from `min_size` to `max_size` when `colour` is given.
 std::vector<SymbolClass> quantile_classes(const std::vector<double>& values, int decimals, double min_size,
                                           double max_size, const style::Rgb* colour = nullptr) {
-    const auto breaks = style::quantile_breaks(values, kClasses);
+    const style::Classes cls = style::choropleth_classes(values);  // the same as the maps and sheets
+    const auto& breaks = cls.upper;
     std::vector<SymbolClass> out;
     if (breaks.empty()) return out;
     const int n = static_cast<int>(breaks.size());
-    // The ramp has 3 to 7 colours; with fewer classes, take its light end and its dark end.
-    std::vector<style::Rgb> ramp = style::sequential_ramp(std::max(n, 3));
-    if (n == 1) ramp = {ramp[1]};
-    if (n == 2) ramp = {ramp[0], ramp[2]};
+    const std::vector<style::Rgb>& ramp = cls.colours;
     // Counts: class i holds the integers (bound[i-1], bound[i]], so its label starts at bound[i-1] + 1.
     const bool integers = decimals == 0 && std::all_of(values.begin(), values.end(), [](double v) { return v == std::floor(v); });
     double lower = *std::min_element(values.begin(), values.end());
@@ -117,8 +114,8 @@ StyleSpec base(const std::string& table, Shape shape, const std::string& name, c
 StyleSpec choropleth(const Table& t, const std::string& field, const std::string& name, int decimals,
                      const std::string& what) {
     StyleSpec s = base(t.name, Shape::polygon, name,
-                       what + " : " + std::to_string(kClasses) + " classes par quantiles (effectifs égaux), rampe YlOrRd ; "
-                              "zones sans valeur non colorées.");
+                       what + " : classes par quantiles (effectifs égaux ; 0 à part quand des zones n'ont rien), "
+                              "rampe YlOrRd, les mêmes que sur les cartes et les fiches ; zones sans valeur non colorées.");
     s.renderer = Renderer::graduated;
     s.attribute = field;
     s.class_method = "Quantile";

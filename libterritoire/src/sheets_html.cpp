@@ -382,14 +382,13 @@ private:
             std::vector<double> values;
             for (std::size_t r = 0; r < areas_.rows.size(); ++r) values.push_back(Row{areas_, r}.number(field));
             class_field_ = field;
-            class_breaks_ = style::quantile_breaks(values, 5);
-            class_min_ = NAN;
-            for (double v : values)
-                if (std::isfinite(v) && !(v >= class_min_)) class_min_ = v;
+            const style::Classes cls = style::choropleth_classes(values);  // the same as the maps and QGIS
+            class_breaks_ = cls.upper;
+            class_colours_ = cls.colours;
+            class_min_ = cls.upper.empty() ? NAN : cls.min;
             if (!class_breaks_.empty()) break;
         }
         class_label_ = alias_of(areas_, class_field_);
-        class_colours_ = style::sequential_ramp(std::max<int>(3, static_cast<int>(class_breaks_.size())));
     }
 
     style::Rgb area_colour(double value) const {

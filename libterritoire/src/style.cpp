@@ -65,4 +65,31 @@ std::vector<double> quantile_breaks(std::vector<double> values, int classes) {
     return out;
 }
 
+Classes choropleth_classes(const std::vector<double>& values) {
+    Classes c;
+    std::vector<double> finite, positive;
+    for (double v : values)
+        if (std::isfinite(v)) {
+            finite.push_back(v);
+            if (v > 0) positive.push_back(v);
+        }
+    if (finite.empty()) return c;
+    c.min = *std::min_element(finite.begin(), finite.end());
+    const bool zero_class = c.min == 0 && !positive.empty();
+    if (zero_class) {
+        c.upper.push_back(0);
+        for (double b : quantile_breaks(positive, 4)) c.upper.push_back(b);
+    } else {
+        c.upper = quantile_breaks(finite, 5);
+    }
+    const std::size_t n = c.upper.size();
+    if (n >= 3) {
+        c.colours = sequential_ramp(static_cast<int>(n));
+    } else {
+        const auto ramp = sequential_ramp(3);
+        c.colours = n == 2 ? std::vector<Rgb>{ramp[0], ramp[2]} : std::vector<Rgb>{ramp[1]};
+    }
+    return c;
+}
+
 }  // namespace territoire::style

@@ -31,6 +31,18 @@ std::vector<Rgb> sequential_ramp(int classes);
 /// (bound[i-1], bound[i]], the first one [min, bound[0]].
 std::vector<double> quantile_breaks(std::vector<double> values, int classes);
 
+/// The classes of every choropleth (maps, sheets, QGIS styles), so that an area has the same
+/// colour everywhere: 5 quantile classes of the finite values; when some values are 0 and others
+/// not, 0 is a class of its own and the rest get 4 quantile classes (a majority of empty areas
+/// must not swallow the classes). Colours: sequential_ramp(n) for n ≥ 3 classes; with 2, the two
+/// ends of the 3-colour ramp; with 1, its middle.
+struct Classes {
+    std::vector<double> upper;  ///< upper bound of each class, as quantile_breaks
+    std::vector<Rgb> colours;   ///< one per class
+    double min = 0;             ///< smallest finite value (lower bound of the first class)
+};
+Classes choropleth_classes(const std::vector<double>& values);
+
 /// Grey of missing values and of categories `non renseigné`.
 constexpr Rgb kNoData{189, 189, 189};
 

@@ -186,3 +186,20 @@ TEST_CASE("render: text measured with DejaVu Sans grows with size and weight", "
     CHECK(render::text_width("Réseau de coopération", 20, false) == Approx(2 * normal).epsilon(0.01));
     CHECK(render::text_width("Réseau de coopération", 10, true) > normal);
 }
+
+TEST_CASE("style: one choropleth classification for maps, sheets and QGIS", "[style]") {
+    using territoire::style::choropleth_classes;
+    // Zeros and positives: 0 alone, then quantiles of the positives.
+    const auto z = choropleth_classes({0, 0, 0, 0, 1, 1, 2, 3, 5, 8});
+    CHECK(z.upper.front() == 0);
+    CHECK(z.upper.back() == 8);
+    CHECK(z.upper.size() == z.colours.size());
+    CHECK(z.min == 0);
+    // Without zeros: 5 classes of the ramp.
+    const auto q = choropleth_classes({1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    CHECK(q.upper == std::vector<double>{2, 4, 6, 8, 10});
+    CHECK(q.colours.size() == 5);
+    // One distinct value: one class, the middle colour of the 3-colour ramp; no value: no class.
+    CHECK(choropleth_classes({3, 3, 3}).colours.size() == 1);
+    CHECK(choropleth_classes({}).upper.empty());
+}
