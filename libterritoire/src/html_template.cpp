@@ -6,27 +6,14 @@
 #include <sstream>
 
 #include "territoire/error.hpp"
+#include "xml_builder.hpp"
 
 namespace territoire::sheets {
 
 namespace fs = std::filesystem;
 using Node = TemplateSet::Node;
 
-std::string escape_html(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string escape_html(const std::string& s) { return xml::escape(s); }  // HTML text and attributes
 
 namespace {
 

@@ -66,15 +66,22 @@ private:
     std::string hint_;
 };
 
+// A cell's trimmed text, or empty when the column is not mapped (-1).
 std::string field_value(const Record& rec, int col) {
     return col < 0 ? std::string() : detail::trim(rec.values[static_cast<std::size_t>(col)]);
+}
+
+// Counters of a block just read, its malformed rows and reader warnings already reported.
+SourceStats block_stats(Diagnostic& d, const SourceSpec& spec, const SourceData& data) {
+    SourceStats stats{spec.block, spec.name, data.records.size() + data.malformed_lines.size(), 0, 0, 0, 0, 0};
+    stats.rejected += report_read_issues(d.problems, spec, data);
+    return stats;
 }
 
 void read_links(Diagnostic& d, const ActorCheck& check, MergedLinks& merged) {
     const SourceSpec& spec = *d.project.links;
     const SourceData data = read_source(spec);
-    SourceStats stats{spec.block, spec.name, data.records.size() + data.malformed_lines.size(), 0, 0, 0, 0, 0};
-    stats.rejected += report_read_issues(d.problems, spec, data);
+    SourceStats stats = block_stats(d, spec, data);
 
     const int s_col = data.column(spec.source_field);
     const int t_col = data.column(spec.target_field);
@@ -132,8 +139,7 @@ void read_links(Diagnostic& d, const ActorCheck& check, MergedLinks& merged) {
 void read_participations(Diagnostic& d, const ActorCheck& check, MergedLinks& merged) {
     const SourceSpec& spec = *d.project.participations;
     const SourceData data = read_source(spec);
-    SourceStats stats{spec.block, spec.name, data.records.size() + data.malformed_lines.size(), 0, 0, 0, 0, 0};
-    stats.rejected += report_read_issues(d.problems, spec, data);
+    SourceStats stats = block_stats(d, spec, data);
 
     const int a_col = data.column(spec.actor_field);
     const int o_col = data.column(spec.object_field);

@@ -13,6 +13,7 @@
 
 #include "output_file.hpp"
 #include "territoire/error.hpp"
+#include "xml_builder.hpp"
 
 namespace territoire::render {
 
@@ -155,19 +156,6 @@ std::string num(double v) {
     return s == "-0" ? "0" : s;
 }
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string svg_paint(const Item& it) {
     std::string out;
@@ -237,13 +225,13 @@ std::string to_svg(const Scene& scene) {
     s << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << num(scene.width() * 25.4 / 72) << "mm\" height=\""
       << num(scene.height() * 25.4 / 72) << "mm\" viewBox=\"0 0 " << num(scene.width()) << " " << num(scene.height()) << "\">\n"
-      << "<title>" << xml_escape(scene.title()) << "</title>\n"
+      << "<title>" << xml::escape(scene.title()) << "</title>\n"
       << "<rect width=\"" << num(scene.width()) << "\" height=\"" << num(scene.height()) << "\" fill=\"#ffffff\"/>\n";
     std::string open_group;
     for (const Item& it : scene.items()) {
         if (it.group != open_group) {
             if (!open_group.empty()) s << "</g>\n";
-            if (!it.group.empty()) s << "<g id=\"" << xml_escape(it.group) << "\">\n";
+            if (!it.group.empty()) s << "<g id=\"" << xml::escape(it.group) << "\">\n";
             open_group = it.group;
         }
         switch (it.kind) {
@@ -251,7 +239,7 @@ std::string to_svg(const Scene& scene) {
                 const char* anchor = it.anchor == Anchor::middle ? " text-anchor=\"middle\"" : it.anchor == Anchor::end ? " text-anchor=\"end\"" : "";
                 s << "<text x=\"" << num(it.centre.x) << "\" y=\"" << num(it.centre.y) << "\" font-family=\"" << kFontFamily
                   << ", sans-serif\" font-size=\"" << num(it.font_size) << "\"" << (it.bold ? " font-weight=\"bold\"" : "") << anchor
-                  << " fill=\"" << it.fill->colour.hex() << "\">" << xml_escape(it.text) << "</text>\n";
+                  << " fill=\"" << it.fill->colour.hex() << "\">" << xml::escape(it.text) << "</text>\n";
                 break;
             }
             case Item::Kind::circle:

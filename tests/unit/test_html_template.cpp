@@ -48,7 +48,7 @@ TEST_CASE("values are HTML-escaped unless in triple braces", "[sheets]") {
     TemplateDir t(Files{{"a.html", "<p>{{x}}</p>{{{x}}}{{! a comment }}"}});
     TemplateData d;
     d.set("x", "<b>\"L'R\" & co</b>");
-    CHECK(TemplateSet(t.dir).render("a.html", d) == "<p>&lt;b&gt;&quot;L&#39;R&quot; &amp; co&lt;/b&gt;</p><b>\"L'R\" & co</b>");
+    CHECK(TemplateSet(t.dir).render("a.html", d) == "<p>&lt;b&gt;&quot;L&apos;R&quot; &amp; co&lt;/b&gt;</p><b>\"L'R\" & co</b>");
 }
 
 TEST_CASE("sections repeat over lists, test texts, and see the enclosing data", "[sheets]") {

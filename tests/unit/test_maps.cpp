@@ -124,7 +124,7 @@ TEST_CASE("maps: French legend of the choropleth per 10 000 inhabitants, escaped
     CHECK_THAT(svg, Catch::Contains(">plus de 0 à 1,00 (1\u00a0zone)</text>"));
     CHECK_THAT(svg, Catch::Contains("Essai &lt;cartes&gt; &amp; légende"));
     CHECK_THAT(svg, Catch::Contains(">Sources\u00a0: communes, acteurs — carte produite avec libterritoire 0.1.0</text>"));
-    CHECK_THAT(svg, Catch::Contains(">1\u00a0acteur sans zone (non localisé ou hors des zones) n'est pas compté.</text>"));
+    CHECK_THAT(svg, Catch::Contains(">1\u00a0acteur sans zone (non localisé ou hors des zones) n&apos;est pas compté.</text>"));
     CHECK_THAT(svg, Catch::Contains(">N</text>"));
     CHECK_THAT(svg, Catch::Contains(">5\u00a0km</text>"));  // 20 km wide territory: a round 5 km bar
 
@@ -138,7 +138,7 @@ TEST_CASE("maps: French legend of the choropleth per 10 000 inhabitants, escaped
 
     const std::string network = read(dir.path / "reseau.svg");
     CHECK_THAT(network, Catch::Contains(">Réseau de coopération</text>"));
-    CHECK_THAT(network, Catch::Contains(">1\u00a0lien n'est pas tracé\u00a0: un de ses acteurs n'est pas localisé.</text>"));
+    CHECK_THAT(network, Catch::Contains(">1\u00a0lien n&apos;est pas tracé\u00a0: un de ses acteurs n&apos;est pas localisé.</text>"));
     CHECK_THAT(network, Catch::Contains("pont\u00a0: sans ce lien, le réseau se coupe (1)"));
 }
 
