@@ -19,6 +19,8 @@ PACKAGES=(
   libcairo2-dev fonts-dejavu-core
   # HTML sheets: headless Chromium screenshots and A4 print in the tests, Pillow to read them
   chromium python3-pil
+  # a French locale compiled by the tests (localedef): numbers must not follow the host's locale
+  locales
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

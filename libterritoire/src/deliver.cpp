@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "detail/gdal.hpp"
+#include "detail/text.hpp"
 #include "deliverables.hpp"
 #include "graph_export.hpp"
 #include "output_file.hpp"
@@ -296,6 +297,7 @@ fs::path write_geojson(const Diagnostic& d, const Table& table, const fs::path& 
 }  // namespace
 
 Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions& options, const ProgressFn& progress) {
+    const detail::CLocaleScope c_locale;  // numbers written with a decimal point, whatever the host's locale
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir)) throw OutputError(dir.string() + " : dossier de sortie impossible à créer");

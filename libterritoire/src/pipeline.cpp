@@ -4,6 +4,7 @@
 #include "territoire/pipeline.hpp"
 
 #include "detail/proj.hpp"
+#include "detail/text.hpp"
 #include "territoire/error.hpp"
 #include "workspace.hpp"
 
@@ -12,6 +13,7 @@ namespace territoire {
 const char* version() noexcept { return "0.1.0"; }
 
 Diagnostic analyse(const Project& project, const ProgressFn& progress) {
+    const detail::CLocaleScope c_locale;  // numbers read and written with a decimal point
     auto say = [&](const char* step, const std::string& msg) {
         if (progress) progress(step, msg);
     };

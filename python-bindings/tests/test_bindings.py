@@ -1,5 +1,6 @@
 """The Python API: layers, GeoPandas and networkx bridges, exceptions, writing."""
 import json
+import os
 import math
 import random
 
@@ -185,3 +186,30 @@ def test_per_10k_indicators_and_territory_population(tmp_path):
             assert area[f"n_actors_{family}_per_10k"] == pytest.approx(n * 10000 / population[area["area_id"]], rel=1e-12)
         assert area["places_per_10k"] == 0
     assert diag.layer("territory").records()[0]["population"] == 6500.0
+
+
+def test_a_french_host_locale_changes_no_number(tmp_path):
+    # Qt (QGIS's Python console) sets the user's locale, e.g. fr_FR with a decimal comma, for
+    # strtod and printf. The library must read "-0.47" and write "0.5" all the same.
+    import subprocess
+    import sys
+    loc = tmp_path / "loc"
+    loc.mkdir()
+    made = subprocess.run(["localedef", "-i", "fr_FR", "-f", "UTF-8", str(loc / "fr_FR.UTF-8")],
+                          capture_output=True, text=True)
+    assert made.returncode in (0, 1), made.stderr  # 1 = warnings only
+    script = (
+        "import locale, json, territoire\n"
+        "locale.setlocale(locale.LC_ALL, 'fr_FR.UTF-8')\n"
+        "assert locale.localeconv()['decimal_point'] == ','\n"
+        f"d = territoire.run({str(SAMPLE)!r}, {str(tmp_path / 'out')!r})\n"
+        "print(json.dumps([len(d.layer('places')), len(d.layer('cooperation_links'))]))\n")
+    env = dict(os.environ, LOCPATH=str(loc))
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    french = json.loads(run.stdout)
+    assert french == [len(territoire.analyse(SAMPLE).layer("places")), len(territoire.analyse(SAMPLE).layer("cooperation_links"))]
+    # Written numbers keep their decimal point.
+    gexf = (tmp_path / "out" / "network.gexf").read_text(encoding="utf-8")
+    assert 'weight="1,' not in gexf and "viz:position x=\"-" in gexf
+    assert "0,5" not in (tmp_path / "out" / "maps" / "zones.svg").read_text(encoding="utf-8").split("<text")[0]

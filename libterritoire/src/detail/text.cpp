@@ -1,4 +1,5 @@
 // text.cpp — implementation of the text helpers.
+#include <charconv>
 #include "detail/text.hpp"
 
 #include <cpl_conv.h>
@@ -131,11 +132,24 @@ std::optional<double> parse_number(std::string_view input) {
     const auto commas = std::count(s.begin(), s.end(), ',');
     if (commas == 1 && !has_dot) s[s.find(',')] = '.';  // decimal comma
     else if (commas > 0) return std::nullopt;
-    errno = 0;
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+    // std::from_chars, not strtod: it ignores the C locale, which a host program (QGIS's Python
+    // console on a French desktop) may have set to one with a decimal comma.
+    const char* first = s.c_str();
+    if (*first == '+') ++first;
+    double v = 0;
+    const auto [end, ec] = std::from_chars(first, s.c_str() + s.size(), v);
+    if (ec != std::errc() || end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
     return v;
+}
+
+CLocaleScope::CLocaleScope() : c_locale_(newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr))) {
+    if (c_locale_) previous_ = uselocale(c_locale_);
+}
+
+CLocaleScope::~CLocaleScope() {
+    if (!c_locale_) return;
+    uselocale(previous_);
+    freelocale(c_locale_);
 }
 
 namespace {

@@ -2,6 +2,8 @@
 // and ASCII slugs for field names.
 #pragma once
 
+#include <locale.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,21 @@ std::string trim(std::string_view s);
 
 /// Parses a number as French files write them: "12.5", "12,5", "1 234", "-0.45"; nullopt if not one.
 std::optional<double> parse_number(std::string_view s);
+
+/// The "C" locale for the current thread while alive (POSIX uselocale), restored after: the
+/// library reads and writes numbers with a decimal point whatever locale the host program set
+/// (Qt sets the user's, e.g. fr_FR with a decimal comma, for printf, strtod and snprintf).
+class CLocaleScope {
+public:
+    CLocaleScope();
+    ~CLocaleScope();
+    CLocaleScope(const CLocaleScope&) = delete;
+    CLocaleScope& operator=(const CLocaleScope&) = delete;
+
+private:
+    locale_t c_locale_;
+    locale_t previous_ = nullptr;
+};
 
 /// Lower-case ASCII slug: accents folded ("Bibliothèque" → "bibliotheque"), other characters → '_'.
 std::string slug(std::string_view s);
