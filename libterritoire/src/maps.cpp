@@ -420,10 +420,9 @@ std::size_t unlocated_actors(const Diagnostic& d) {
 MapPage zones_page(const Diagnostic& d, const World& w) {
     // The indicator: actors when there are any in an area, otherwise places; per 10 000
     // inhabitants when the areas have populations, otherwise a count per area.
-    const bool use_actors = std::any_of(d.actors.begin(), d.actors.end(), [](const Actor& a) { return !a.area_id.empty(); }) ||
-                            d.places.empty();
-    const bool per_inhabitants =
-        std::any_of(d.areas.begin(), d.areas.end(), [](const Area& a) { return a.population && *a.population > 0; });
+    const style::AreaIndicator indicator = style::area_indicator(d);  // the same as the sheets and QGIS
+    const bool use_actors = indicator.actors;
+    const bool per_inhabitants = indicator.per_inhabitants;
     std::map<std::string, std::size_t> count;
     if (use_actors) {
         for (const auto& a : d.actors) if (!a.area_id.empty()) ++count[a.area_id];
@@ -455,8 +454,6 @@ MapPage zones_page(const Diagnostic& d, const World& w) {
                               : "Nombre " + of_what + " par zone";
     m.subtitle = plural(d.areas.size(), "zone", "zones") + ", classes par quantiles";
 
-    // Class labels: counts are integers, so (a, b] reads "de a+1 à b".
-    const int decimals = per_inhabitants ? (finite.empty() || *std::max_element(finite.begin(), finite.end()) >= 10 ? 1 : 2) : 0;
     std::vector<std::size_t> in_class(breaks.size(), 0);
     std::size_t no_data = 0;
     for (const auto& v : value) {
@@ -464,23 +461,12 @@ MapPage zones_page(const Diagnostic& d, const World& w) {
         else ++no_data;
     }
     LegendSection classes{"Nombre " + of_what + (per_inhabitants ? " pour 10" + kNbsp + "000 habitants" : " par zone"), {}};
-    const double lowest = finite.empty() ? 0 : *std::min_element(finite.begin(), finite.end());
-    for (std::size_t k = 0; k < breaks.size(); ++k) {
-        const double lo = k == 0 ? lowest : breaks[k - 1], hi = breaks[k];
-        auto bound = [decimals](double v) { return v == 0 ? std::string("0") : fr_number(v, decimals); };
-        std::string label;
-        if (k == 0) {
-            label = lo == hi ? bound(hi) : "de " + bound(lo) + " à " + bound(hi);
-        } else if (decimals == 0) {
-            label = lo + 1 == hi ? bound(hi) : "de " + bound(lo + 1) + " à " + bound(hi);
-        } else {
-            label = "plus de " + bound(lo) + " à " + bound(hi);
-        }
-        classes.entries.push_back({LegendEntry::Symbol::box, colours[k], 0, label + " (" + plural(in_class[k], "zone", "zones") + ")"});
-    }
+    const std::vector<std::string> labels = style::class_labels(cls);  // the same as the sheets and QGIS
+    for (std::size_t k = 0; k < breaks.size(); ++k)
+        classes.entries.push_back({LegendEntry::Symbol::box, colours[k], 0, labels[k] + " (" + plural(in_class[k], "zone", "zones") + ")"});
     if (no_data > 0)
         classes.entries.push_back({LegendEntry::Symbol::box, style::kNoData, 0,
-                                   "population inconnue (" + plural(no_data, "zone", "zones") + ")"});
+                                   std::string(style::kNoDataLabel) + " (" + plural(no_data, "zone", "zones") + ")"});
     m.legend.push_back(classes);
     m.legend.push_back({"Limites", {{LegendEntry::Symbol::line, kInk, 0.9, "territoire (zones séparées par un trait blanc)"}}});
 

@@ -68,7 +68,7 @@ std::vector<SymbolClass> categories(const Table& t, const std::string& field, do
 
 // Quantile classes of `values` (style::quantile_breaks): colours from style::sequential_ramp, or a
 // single colour and sizes growing from `min_size` to `max_size` when `colour` is given.
-std::vector<SymbolClass> quantile_classes(const std::vector<double>& values, int decimals, double min_size,
+std::vector<SymbolClass> quantile_classes(const std::vector<double>& values, double min_size,
                                           double max_size, const style::Rgb* colour = nullptr) {
     const style::Classes cls = style::choropleth_classes(values);  // the same as the maps and sheets
     const auto& breaks = cls.upper;
@@ -76,16 +76,13 @@ std::vector<SymbolClass> quantile_classes(const std::vector<double>& values, int
     if (breaks.empty()) return out;
     const int n = static_cast<int>(breaks.size());
     const std::vector<style::Rgb>& ramp = cls.colours;
-    // Counts: class i holds the integers (bound[i-1], bound[i]], so its label starts at bound[i-1] + 1.
-    const bool integers = decimals == 0 && std::all_of(values.begin(), values.end(), [](double v) { return v == std::floor(v); });
-    double lower = *std::min_element(values.begin(), values.end());
+    const std::vector<std::string> labels = style::class_labels(cls);  // the same as the maps and sheets
+    double lower = cls.min;
     for (int i = 0; i < n; ++i) {
         SymbolClass c;
         c.lower = lower;
         c.upper = breaks[static_cast<std::size_t>(i)];
-        const double shown_lower = integers && i > 0 ? c.lower + 1 : c.lower;
-        c.label = shown_lower == c.upper ? french_number(c.upper, decimals)
-                                         : french_number(shown_lower, decimals) + " – " + french_number(c.upper, decimals);
+        c.label = labels[static_cast<std::size_t>(i)];
         c.colour = colour ? *colour : ramp[static_cast<std::size_t>(i)];
         c.size = n == 1 ? (min_size + max_size) / 2 : min_size + (max_size - min_size) * i / (n - 1);
         out.push_back(c);
@@ -111,7 +108,7 @@ StyleSpec base(const std::string& table, Shape shape, const std::string& name, c
     return s;
 }
 
-StyleSpec choropleth(const Table& t, const std::string& field, const std::string& name, int decimals,
+StyleSpec choropleth(const Table& t, const std::string& field, const std::string& name,
                      const std::string& what) {
     StyleSpec s = base(t.name, Shape::polygon, name,
                        what + " : classes par quantiles (effectifs égaux ; 0 à part quand des zones n'ont rien), "
@@ -119,7 +116,7 @@ StyleSpec choropleth(const Table& t, const std::string& field, const std::string
     s.renderer = Renderer::graduated;
     s.attribute = field;
     s.class_method = "Quantile";
-    s.classes = quantile_classes(numbers(t, field), decimals, 0, 0);
+    s.classes = quantile_classes(numbers(t, field), 0, 0);
     s.outline = {110, 110, 110};
     s.outline_width = 0.15;
     s.label_expression = "\"name\"";
@@ -129,14 +126,14 @@ StyleSpec choropleth(const Table& t, const std::string& field, const std::string
 
 // Symbols of one colour whose size (diameter or line width, mm) grows with `field`'s quantile class.
 StyleSpec graduated_size(const Table& t, Shape shape, const std::string& field, const std::string& name,
-                         const std::string& description, int decimals, double min_size, double max_size,
+                         const std::string& description, double min_size, double max_size,
                          const style::Rgb& colour) {
     StyleSpec s = base(t.name, shape, name, description);
     s.renderer = Renderer::graduated;
     s.graduated_by_size = true;
     s.attribute = field;
     s.class_method = "Quantile";
-    s.classes = quantile_classes(numbers(t, field), decimals, min_size, max_size, &colour);
+    s.classes = quantile_classes(numbers(t, field), min_size, max_size, &colour);
     return s;
 }
 
@@ -172,17 +169,17 @@ void territory_styles(const Table& t, std::vector<StyleSpec>& out) {
 void area_styles(const Diagnostic& d, const Table& t, std::vector<StyleSpec>& out) {
     const std::size_t first = out.size();
     if (!d.actors.empty() && !numbers(t, "actors_per_10k").empty())
-        out.push_back(choropleth(t, "actors_per_10k", "Acteurs pour 10 000 hab.", 1, "Acteurs pour 10 000 habitants"));
+        out.push_back(choropleth(t, "actors_per_10k", "Acteurs pour 10 000 hab.", "Acteurs pour 10 000 habitants"));
     if (!numbers(t, "places_per_10k").empty())
-        out.push_back(choropleth(t, "places_per_10k", "Lieux pour 10 000 hab.", 1, "Lieux pour 10 000 habitants"));
-    if (!numbers(t, "population").empty()) out.push_back(choropleth(t, "population", "Population", 0, "Population"));
+        out.push_back(choropleth(t, "places_per_10k", "Lieux pour 10 000 hab.", "Lieux pour 10 000 habitants"));
+    if (!numbers(t, "population").empty()) out.push_back(choropleth(t, "population", "Population", "Population"));
     // Without population the rates are empty: map the counts instead (a count depends on the size
     // of the area; the description says so).
     if (out.size() == first) {
         if (!d.actors.empty())
-            out.push_back(choropleth(t, "n_actors", "Nombre d'acteurs", 0, "Nombre d'acteurs (pas de population : effectifs bruts)"));
+            out.push_back(choropleth(t, "n_actors", "Nombre d'acteurs", "Nombre d'acteurs (pas de population : effectifs bruts)"));
         if (!d.places.empty())
-            out.push_back(choropleth(t, "n_places", "Nombre de lieux", 0, "Nombre de lieux (pas de population : effectifs bruts)"));
+            out.push_back(choropleth(t, "n_places", "Nombre de lieux", "Nombre de lieux (pas de population : effectifs bruts)"));
     }
     StyleSpec outline = base(t.name, Shape::polygon, "Contours des zones", "Limites des zones et leurs noms.");
     outline.classes = {one_class("Zone", {255, 255, 255}, 0)};
@@ -192,7 +189,11 @@ void area_styles(const Diagnostic& d, const Table& t, std::vector<StyleSpec>& ou
     outline.label_expression = "\"name\"";
     outline.label_size = 7;
     out.push_back(outline);
-    out[first].is_default = true;  // the first choropleth, or the outlines when there is none
+    // Default: the indicator the maps and sheets show (style::area_indicator), else the first one.
+    const std::string shown = style::area_indicator(d).field;
+    const auto it = std::find_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                                 [&](const StyleSpec& s) { return s.attribute == shown; });
+    (it != out.end() ? *it : out[first]).is_default = true;
 }
 
 void actor_styles(const Table& t, std::vector<StyleSpec>& out) {
@@ -203,7 +204,7 @@ void actor_styles(const Table& t, std::vector<StyleSpec>& out) {
 
     StyleSpec between = graduated_size(t, Shape::point, "betweenness", "Acteurs par intermédiarité",
                                        "Taille selon l'intermédiarité (5 classes par quantiles) ; noms des acteurs de la classe la plus haute.",
-                                       3, 1.4, 6.0, style::sequential_ramp(5).back());
+                                       1.4, 6.0, style::sequential_ramp(5).back());
     between.outline = {255, 255, 255};
     between.outline_width = 0.2;
     if (between.classes.size() >= 2) {
@@ -236,7 +237,7 @@ void place_styles(const Table& t, std::vector<StyleSpec>& out) {
 
 void link_styles(const Table& t, std::vector<StyleSpec>& out) {
     StyleSpec weight = graduated_size(t, Shape::line, "weight", "Liens par poids",
-                                      "Épaisseur selon le poids du lien (5 classes par quantiles).", 1, 0.2, 1.4, {49, 54, 149});
+                                      "Épaisseur selon le poids du lien (5 classes par quantiles).", 0.2, 1.4, {49, 54, 149});
     weight.opacity = 0.6;
     weight.is_default = true;
     out.push_back(weight);
@@ -260,13 +261,13 @@ void link_styles(const Table& t, std::vector<StyleSpec>& out) {
 void area_link_styles(const Table& t, std::vector<StyleSpec>& out) {
     const style::Rgb purple{84, 39, 143};
     StyleSpec count = graduated_size(t, Shape::line, "n_links", "Liens par nombre de liens",
-                                     "Épaisseur selon le nombre de liens entre acteurs des deux zones (5 classes par quantiles).", 0,
+                                     "Épaisseur selon le nombre de liens entre acteurs des deux zones (5 classes par quantiles).",
                                      0.4, 3.0, purple);
     count.opacity = 0.8;
     count.is_default = true;
     out.push_back(count);
     StyleSpec weight = graduated_size(t, Shape::line, "weight_sum", "Liens par poids cumulé",
-                                      "Épaisseur selon la somme des poids des liens entre les deux zones (5 classes par quantiles).", 1,
+                                      "Épaisseur selon la somme des poids des liens entre les deux zones (5 classes par quantiles).",
                                       0.4, 3.0, purple);
     weight.opacity = 0.8;
     out.push_back(weight);
@@ -291,7 +292,7 @@ void community_styles(const Table& t, std::vector<StyleSpec>& out) {
     out.push_back(community);
 
     out.push_back(graduated_size(t, Shape::point, "n_actors", "Communautés par taille",
-                                 "Taille selon le nombre d'acteurs de la communauté (5 classes par quantiles).", 0, 1.5, 5.0,
+                                 "Taille selon le nombre d'acteurs de la communauté (5 classes par quantiles).", 1.5, 5.0,
                                  {102, 102, 102}));
 }
 

@@ -273,6 +273,8 @@ private:
     std::string territory_path_;
     std::string class_field_, class_label_;       // the choropleth indicator of the areas
     std::vector<double> class_breaks_;
+    style::Classes classes_;
+    bool has_no_data_ = false;                    // some area has no value (grey)
     double class_min_ = NAN;                      // smallest value classed
     std::vector<style::Rgb> class_colours_;
 
@@ -374,20 +376,16 @@ private:
     }
 
     void classify_areas() {
-        // The indicator of the areas' choropleth: actors per 10 000 inhabitants (places when the
-        // diagnostic has no actors), or their number when no area has a population; 5 quantile
-        // classes of the YlOrRd ramp, as in the maps and QGIS.
-        const bool actors = !d_.actors.empty();
-        for (const char* field : {actors ? "actors_per_10k" : "places_per_10k", actors ? "n_actors" : "n_places"}) {
-            std::vector<double> values;
-            for (std::size_t r = 0; r < areas_.rows.size(); ++r) values.push_back(Row{areas_, r}.number(field));
-            class_field_ = field;
-            const style::Classes cls = style::choropleth_classes(values);  // the same as the maps and QGIS
-            class_breaks_ = cls.upper;
-            class_colours_ = cls.colours;
-            class_min_ = cls.upper.empty() ? NAN : cls.min;
-            if (!class_breaks_.empty()) break;
-        }
+        // The indicator and classes of the areas' choropleth: style::area_indicator and
+        // style::choropleth_classes, shared with the maps and the QGIS styles.
+        class_field_ = style::area_indicator(d_).field;  // the same as the maps and QGIS
+        std::vector<double> values;
+        for (std::size_t r = 0; r < areas_.rows.size(); ++r) values.push_back(Row{areas_, r}.number(class_field_));
+        classes_ = style::choropleth_classes(values);  // the same as the maps and QGIS
+        has_no_data_ = std::any_of(values.begin(), values.end(), [](double v) { return !std::isfinite(v); });
+        class_breaks_ = classes_.upper;
+        class_colours_ = classes_.colours;
+        class_min_ = classes_.upper.empty() ? NAN : classes_.min;
         class_label_ = alias_of(areas_, class_field_);
     }
 
@@ -400,13 +398,11 @@ private:
 
     Items class_legend() const {
         Items out;
-        // Classes as style::quantile_breaks defines them: [min, b0], then (b[i-1], b[i]].
-        for (std::size_t i = 0; i < class_breaks_.size(); ++i) {
-            const std::string high = format_real(class_breaks_[i]);
-            std::string label = i == 0 ? (class_min_ == class_breaks_[0] ? high : "de " + format_real(class_min_) + " à " + high)
-                                       : "plus de " + format_real(class_breaks_[i - 1]) + " à " + high;
-            out.push_back(TemplateData().set("colour", class_colours_[i].hex()).set("label", label).set("shape", "zone"));
-        }
+        const auto labels = style::class_labels(classes_);  // the same as the maps and QGIS
+        for (std::size_t i = 0; i < class_breaks_.size(); ++i)
+            out.push_back(TemplateData().set("colour", class_colours_[i].hex()).set("label", labels[i]).set("shape", "zone"));
+        if (has_no_data_)
+            out.push_back(TemplateData().set("colour", style::kNoData.hex()).set("label", style::kNoDataLabel).set("shape", "zone"));
         return out;
     }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <string>
 
 namespace territoire::style {
 
@@ -75,6 +76,8 @@ Classes choropleth_classes(const std::vector<double>& values) {
         }
     if (finite.empty()) return c;
     c.min = *std::min_element(finite.begin(), finite.end());
+    c.integers = std::all_of(finite.begin(), finite.end(), [](double v) { return v == std::floor(v); });
+    c.decimals = c.integers ? 0 : *std::max_element(finite.begin(), finite.end()) >= 10 ? 1 : 2;
     const bool zero_class = c.min == 0 && !positive.empty();
     if (zero_class) {
         c.upper.push_back(0);
@@ -86,10 +89,56 @@ Classes choropleth_classes(const std::vector<double>& values) {
     if (n >= 3) {
         c.colours = sequential_ramp(static_cast<int>(n));
     } else {
+        // Two classes: the ends of the 3-colour ramp; one: its middle, or its lightest colour
+        // when every value is 0 (nothing to show must not look like something).
         const auto ramp = sequential_ramp(3);
-        c.colours = n == 2 ? std::vector<Rgb>{ramp[0], ramp[2]} : std::vector<Rgb>{ramp[1]};
+        c.colours = n == 2 ? std::vector<Rgb>{ramp[0], ramp[2]} : std::vector<Rgb>{c.upper[0] == 0 ? ramp[0] : ramp[1]};
     }
     return c;
+}
+
+AreaIndicator area_indicator(const Diagnostic& d) {
+    AreaIndicator i;
+    i.actors = std::any_of(d.actors.begin(), d.actors.end(), [](const Actor& a) { return !a.area_id.empty(); }) ||
+               std::none_of(d.places.begin(), d.places.end(), [](const Place& p) { return !p.area_id.empty(); });
+    i.per_inhabitants = std::any_of(d.areas.begin(), d.areas.end(), [](const Area& a) { return a.population && *a.population > 0; });
+    i.field = i.actors ? (i.per_inhabitants ? "actors_per_10k" : "n_actors") : (i.per_inhabitants ? "places_per_10k" : "n_places");
+    return i;
+}
+
+std::string french_number(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);  // the library runs in the C locale (CLocaleScope)
+    std::string s = buf;
+    const bool negative = s[0] == '-';
+    if (negative) s.erase(0, 1);
+    const auto dot = s.find('.');
+    const std::string integer = s.substr(0, dot);
+    std::string out;
+    for (std::size_t i = 0; i < integer.size(); ++i) {
+        if (i > 0 && (integer.size() - i) % 3 == 0) out += "\u00a0";
+        out += integer[i];
+    }
+    if (dot != std::string::npos) out += "," + s.substr(dot + 1);
+    const bool zero = s.find_first_not_of("0.") == std::string::npos;
+    return (negative && !zero ? "-" : "") + out;
+}
+
+std::vector<std::string> class_labels(const Classes& c) {
+    std::vector<std::string> out;
+    auto num = [&](double v) { return french_number(v, c.decimals); };
+    for (std::size_t k = 0; k < c.upper.size(); ++k) {
+        const double hi = c.upper[k];
+        if (k == 0) {
+            out.push_back(c.min == hi ? num(hi) : "de " + num(c.min) + " à " + num(hi));
+        } else if (c.integers) {
+            const double lo = c.upper[k - 1] + 1;
+            out.push_back(lo == hi ? num(hi) : "de " + num(lo) + " à " + num(hi));
+        } else {
+            out.push_back("plus de " + num(c.upper[k - 1]) + " à " + num(hi));
+        }
+    }
+    return out;
 }
 
 }  // namespace territoire::style

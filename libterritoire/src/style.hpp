@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+
+#include "territoire/pipeline.hpp"
 #include <map>
 #include <string>
 #include <vector>
@@ -40,8 +42,31 @@ struct Classes {
     std::vector<double> upper;  ///< upper bound of each class, as quantile_breaks
     std::vector<Rgb> colours;   ///< one per class
     double min = 0;             ///< smallest finite value (lower bound of the first class)
+    bool integers = true;       ///< every value is a whole number (counts)
+    int decimals = 0;           ///< in labels: 0 for whole numbers, else 1 from 10 on, 2 below
 };
 Classes choropleth_classes(const std::vector<double>& values);
+
+/// The labels of the classes, the same in maps, sheets and QGIS: the first class "de a à b" (or
+/// "b" when a = b); then, for whole numbers, "de a+1 à b" (or "b"); otherwise "plus de a à b".
+std::vector<std::string> class_labels(const Classes& c);
+
+/// The indicator of the areas' choropleth, the same in maps, sheets and QGIS (default style):
+/// actors when any actor lies in an area (places otherwise), per 10 000 inhabitants when any area
+/// has a population (a count per area otherwise). `field` is the column of the `areas` layer.
+struct AreaIndicator {
+    std::string field;       ///< actors_per_10k, places_per_10k, n_actors or n_places
+    bool actors = true;
+    bool per_inhabitants = false;
+};
+AreaIndicator area_indicator(const Diagnostic& d);
+
+/// A number as French readers write it: decimal comma, thousands grouped with a no-break space
+/// (U+00A0), `decimals` decimals; "-0" is written "0".
+std::string french_number(double v, int decimals);
+
+/// Label of areas without value in a choropleth legend.
+inline const char* kNoDataLabel = "sans valeur (population inconnue ou nulle)";
 
 /// Grey of missing values and of categories `non renseigné`.
 constexpr Rgb kNoData{189, 189, 189};

@@ -121,7 +121,8 @@ TEST_CASE("maps: French legend of the choropleth per 10 000 inhabitants, escaped
     // A: 2 actors for 20 000 inh. = 1 per 10 000; B: none for 5 000 = 0 → "0" is a class of its own.
     CHECK_THAT(svg, Catch::Contains(">Acteurs pour 10\u00a0000 habitants</text>"));
     CHECK_THAT(svg, Catch::Contains(">0 (1\u00a0zone)</text>"));
-    CHECK_THAT(svg, Catch::Contains(">plus de 0 à 1,00 (1\u00a0zone)</text>"));
+    // Both rates are whole numbers (0 and 1): labels without decimals (style::class_labels).
+    CHECK_THAT(svg, Catch::Contains(">1 (1\u00a0zone)</text>"));
     CHECK_THAT(svg, Catch::Contains("Essai &lt;cartes&gt; &amp; légende"));
     CHECK_THAT(svg, Catch::Contains(">Sources\u00a0: communes, acteurs — carte produite avec libterritoire 0.1.0</text>"));
     CHECK_THAT(svg, Catch::Contains(">1\u00a0acteur sans zone (non localisé ou hors des zones) n&apos;est pas compté.</text>"));

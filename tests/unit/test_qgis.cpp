@@ -133,7 +133,7 @@ TEST_CASE("style catalogue: areas with population get rate choropleths, the acto
     CHECK(styles[0].is_default);
     CHECK(styles[0].classes.size() == 5);  // 10 distinct values, 5 quantile classes
     CHECK(styles[0].classes[0].colour.hex() == style::sequential_ramp(5)[0].hex());
-    CHECK(styles[2].classes.front().label == "1\u202f000 – 2\u202f000");
+    CHECK(styles[2].classes.front().label == "de 1\u00a0000 à 2\u00a0000");  // style::class_labels, as maps and sheets
     CHECK(styles[2].classes.back().upper == 10000);
     CHECK_FALSE(styles[3].label_expression.empty());
 }
