@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     std::string project_path, out_dir;
     bool no_geojson = false, no_maps = false, no_sheets = false, no_xlsx = false, quiet = false, all = false;
 
-    auto* run = app.add_subcommand("run", "Exécute le diagnostic et écrit le GeoPackage, les GeoJSON et le manifeste");
+    auto* run = app.add_subcommand("run", "Exécute le diagnostic et écrit le GeoPackage (styles et projet QGIS compris), les GeoJSON, le réseau, les cartes, les fiches, le classeur et le manifeste");
     run->add_option("project", project_path, "Fichier de projet (TOML)")->required();
     run->add_option("-o,--output", out_dir, "Dossier de sortie")->required();
     run->add_flag("--no-geojson", no_geojson, "N'écrit pas les fichiers GeoJSON");

@@ -309,6 +309,23 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
     const std::string manifest = manifest_json.dump(2);
     const std::string manifest_compact = manifest_json.dump();
 
+    // What depends on the consultant's own files (the sheets' templates) or may fail for lack of
+    // room comes first, so that a failure leaves the GeoPackage, GeoJSON and manifest of the
+    // previous run untouched.
+    if (options.sheets) {
+        say("fiches d'identité dans " + (dir / "sheets").string());
+        out.sheets = write_html_sheets(d, dir / "sheets");
+    }
+    if (options.maps) {
+        say("cartes dans " + (dir / "maps").string());
+        out.maps = write_maps(d, dir / "maps");
+    }
+    if (options.workbook) {
+        out.workbook = dir / "diagnostic.xlsx";
+        say("classeur " + out.workbook.string());
+        write_workbook(d, out.workbook);
+    }
+
     out.geopackage = dir / "diagnostic.gpkg";
     say("écriture de " + out.geopackage.string());
     write_geopackage(d, out.geopackage, manifest_compact);
@@ -327,20 +344,6 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
     say("écriture du réseau : " + out.graphml.filename().string() + ", " + out.gexf.filename().string());
     write_text_file(out.graphml, to_graphml(d));
     write_text_file(out.gexf, to_gexf(d));
-
-    if (options.maps) {
-        say("cartes dans " + (dir / "maps").string());
-        out.maps = write_maps(d, dir / "maps");
-    }
-    if (options.sheets) {
-        say("fiches d'identité dans " + (dir / "sheets").string());
-        out.sheets = write_html_sheets(d, dir / "sheets");
-    }
-    if (options.workbook) {
-        out.workbook = dir / "diagnostic.xlsx";
-        say("classeur " + out.workbook.string());
-        write_workbook(d, out.workbook);
-    }
 
     out.manifest = dir / "manifest.json";
     write_text_file(out.manifest, manifest + "\n");

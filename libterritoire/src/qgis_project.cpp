@@ -211,8 +211,9 @@ Element print_layout(const Diagnostic& d, const Table& areas, const std::string&
 
     const std::string title = "[% \"name\" %]";
     const std::string subtitle =
-        "[% coalesce(format_number(\"population\", 0) || ' habitants', 'population inconnue') %] — "
-        "[% \"n_actors\" %] acteur(s) — [% \"n_places\" %] lieu(x) — zone [% \"area_id\" %]";
+        "[% coalesce(format_number(\"population\", 0, 'fr') || ' habitants', 'population inconnue') %] — "
+        "[% \"n_actors\" || if(\"n_actors\" > 1, ' acteurs', ' acteur') %] — "
+        "[% \"n_places\" || if(\"n_places\" > 1, ' lieux', ' lieu') %] — zone [% \"area_id\" %]";
     layout.add(label_item("{5e0f2d61-0000-4000-8000-000000000002}", "titre", title, 10, 8, 190, 12, 20, true));
     layout.add(label_item("{5e0f2d61-0000-4000-8000-000000000003}", "sous-titre", subtitle, 10, 20, 190, 8, 10, false));
 

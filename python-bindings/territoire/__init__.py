@@ -121,9 +121,10 @@ class Diagnostic:
 
     def write(self, output_dir: PathLike, *, geojson: bool = True, maps: bool = True, sheets: bool = True,
               workbook: bool = True) -> Dict[str, Any]:
-        """Writes ``diagnostic.gpkg``, ``geojson/*.geojson`` (unless ``geojson=False``),
-        ``network.graphml``, ``network.gexf`` and ``manifest.json`` into ``output_dir``; returns
-        their paths."""
+        """Writes into ``output_dir`` what ``territoire run`` writes: ``diagnostic.gpkg`` (with the
+        QGIS styles and project), ``geojson/*.geojson``, ``network.graphml``, ``network.gexf``,
+        ``maps/``, ``sheets/index.html``, ``diagnostic.xlsx`` and ``manifest.json``; each of
+        ``geojson``, ``maps``, ``sheets`` and ``workbook`` can be turned off. Returns the paths."""
         return self._core.write(os.fspath(output_dir), geojson, maps, sheets, workbook)
 
 
