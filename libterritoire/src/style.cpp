@@ -16,11 +16,12 @@ std::string Rgb::hex() const {
 }
 
 const std::vector<Rgb>& category_palette() {
-    // ColorBrewer (Cynthia Brewer, Penn State), qualitative schemes Set1 then Dark2.
+    // ColorBrewer (Cynthia Brewer, Penn State), qualitative schemes Set1 then Dark2, without their
+    // yellow (invisible on a light background) and greys (grey means "non renseigné").
     static const std::vector<Rgb> palette{
-        {228, 26, 28},  {55, 126, 184}, {77, 175, 74},  {152, 78, 163}, {255, 127, 0},  {255, 255, 51},
-        {166, 86, 40},  {247, 129, 191}, {153, 153, 153}, {27, 158, 119}, {217, 95, 2},   {117, 112, 179},
-        {231, 41, 138}, {102, 166, 30}, {230, 171, 2},  {166, 118, 29}, {102, 102, 102},
+        {228, 26, 28},  {55, 126, 184}, {77, 175, 74},  {152, 78, 163}, {255, 127, 0},  {166, 86, 40},
+        {247, 129, 191}, {27, 158, 119}, {217, 95, 2},  {117, 112, 179}, {231, 41, 138}, {102, 166, 30},
+        {230, 171, 2},  {166, 118, 29},
     };
     return palette;
 }

@@ -18,7 +18,7 @@ struct Rgb {
 };
 
 /// Qualitative palette for categories (families of actors, kinds of places): ColorBrewer "Set1"
-/// (9) followed by "Dark2" (8), 17 distinguishable colours; categories beyond cycle.
+/// then "Dark2" without their yellow and greys, 14 distinguishable colours; categories beyond cycle.
 const std::vector<Rgb>& category_palette();
 
 /// Colour of each category: the palette in byte order of the names, except `non renseigné`
