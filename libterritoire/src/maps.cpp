@@ -560,6 +560,8 @@ constexpr double kBridgeOpacity = 0.85;
 double node_radius(int degree) { return std::min(1.6 + 1.1 * std::sqrt(static_cast<double>(degree)), 9.0); }
 
 MapPage network_page(const Diagnostic& d, const World& w) {
+    std::set<std::pair<std::string, std::string>> pairs;  // (source, target) of every link
+    for (const auto& l : d.links) pairs.insert({l.source_id, l.target_id});
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < d.actors.size(); ++i) index[d.actors[i].id] = i;
     struct Drawn {
@@ -578,7 +580,8 @@ MapPage network_page(const Diagnostic& d, const World& w) {
             continue;
         }
         drawn.push_back({ia->second, ib->second, l.weight, bridge});
-        bridges += bridge;
+        // A two-way pair of a directed network is one bridge (network_summary.n_bridges).
+        bridges += bridge && !(d.network.directed && l.source_id > l.target_id && pairs.count({l.target_id, l.source_id}));
     }
     double wmin = 0, wmax = 0;
     if (!drawn.empty()) {
@@ -591,7 +594,8 @@ MapPage network_page(const Diagnostic& d, const World& w) {
     MapPage m;
     m.stem = "reseau";
     m.title = "Réseau de coopération";
-    m.subtitle = plural(d.links.size(), "lien", "liens") + ", " + plural(static_cast<std::size_t>(d.network.communities), "communauté", "communautés");
+    m.subtitle = plural(d.links.size(), "lien", "liens") + (d.network.directed ? " orientés (sens non dessiné)" : "") + ", " +
+                 plural(static_cast<std::size_t>(d.network.communities), "communauté", "communautés");
     m.legend.push_back({"Acteurs par famille", category_entries(families_of(d), LegendEntry::Symbol::circle, kActorRadius)});
 
     int max_degree = 0;
