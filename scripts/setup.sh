@@ -13,6 +13,9 @@ PACKAGES=(
   # tests and output checks with the real clients
   gdal-bin python3-gdal proj-bin python3-pytest python3-networkx python3-geopandas python3-pyproj
   python3-qgis qgis-providers
+  # benchmarks (bench/run): the peers igraph and GeoPandas sjoin (which needs rtree with shapely 1.8),
+  # GNU time and perf for the measurements in docs/performance.md
+  python3-igraph python3-rtree time linux-perf
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
