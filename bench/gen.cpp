@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -167,6 +168,90 @@ GEOSGeometry* densify_polygon(GEOSContextHandle_t h, const GEOSGeometry* poly, d
     return GEOSGeom_createPolygon_r(h, shell, inner.data(), static_cast<unsigned int>(inner.size()));
 }
 
+// Enclaves and exclaves, as real communes have, so that the harness also checks areas with holes
+// and multi-part areas. Every 40th interior cell gets a small hexagonal enclave: the hexagon
+// becomes a hole of the cell and a new area of its own, sharing the ring exactly (its vertices are
+// added to `vertices`, the shared-boundary test points). Every 40th cell (offset 20) takes as a
+// second part the nearest cell that does not touch it (the latter is removed).
+std::pair<std::size_t, std::size_t> enclaves_and_exclaves(GEOSContextHandle_t h, std::vector<GEOSGeometry*>& areas,
+                                                          const std::vector<bool>& interior, double step,
+                                                          std::vector<std::pair<double, double>>& vertices) {
+    std::size_t enclaves = 0, exclaves = 0;
+    const std::size_t n = areas.size();
+    for (std::size_t i = 0; i < n; i += 40) {
+        if (!interior[i]) continue;
+        double area = 0, cx = 0, cy = 0;
+        GEOSArea_r(h, areas[i], &area);
+        GEOSGeometry* c = GEOSGetCentroid_r(h, areas[i]);
+        GEOSGeomGetX_r(h, c, &cx);
+        GEOSGeomGetY_r(h, c, &cy);
+        GEOSGeom_destroy_r(h, c);
+        const double r = 0.15 * std::sqrt(area);
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, 7, 2);
+        for (unsigned int k = 0; k <= 6; ++k) {
+            const double a = 2.0 * M_PI * (k % 6) / 6.0;
+            GEOSCoordSeq_setXY_r(h, seq, k, cx + r * std::cos(a), cy + r * std::sin(a));
+        }
+        GEOSGeometry* hexagon = GEOSGeom_createLinearRing_r(h, seq);
+        GEOSGeometry* ring = densify_ring(h, hexagon, step);
+        GEOSGeom_destroy_r(h, hexagon);
+        GEOSGeometry* enclave = GEOSGeom_createPolygon_r(h, GEOSGeom_clone_r(h, ring), nullptr, 0);
+        const GEOSPreparedGeometry* cell = GEOSPrepare_r(h, areas[i]);
+        const bool room = GEOSPreparedContainsProperly_r(h, cell, enclave) == 1;
+        GEOSPreparedGeom_destroy_r(h, cell);
+        if (!room) {  // a thin cell
+            GEOSGeom_destroy_r(h, enclave);
+            GEOSGeom_destroy_r(h, ring);
+            continue;
+        }
+        const GEOSCoordSequence* rs = GEOSGeom_getCoordSeq_r(h, ring);
+        for (unsigned int k = 0; k < 6; ++k) {
+            double x, y;
+            GEOSCoordSeq_getXY_r(h, rs, k, &x, &y);
+            vertices.emplace_back(x, y);
+        }
+        GEOSGeometry* shell = GEOSGeom_clone_r(h, GEOSGetExteriorRing_r(h, areas[i]));
+        GEOSGeometry* holed = GEOSGeom_createPolygon_r(h, shell, &ring, 1);
+        GEOSGeom_destroy_r(h, areas[i]);
+        areas[i] = holed;
+        areas.push_back(enclave);
+        ++enclaves;
+    }
+    // Exclaves: a second part a few cells away (the nearest cell not touching this one), as real
+    // communes have; far-apart parts would make bounding boxes span the country.
+    std::vector<std::pair<double, double>> centre(areas.size());
+    for (std::size_t i = 0; i < areas.size(); ++i) {
+        GEOSGeometry* c = GEOSGetCentroid_r(h, areas[i]);
+        GEOSGeomGetX_r(h, c, &centre[i].first);
+        GEOSGeomGetY_r(h, c, &centre[i].second);
+        GEOSGeom_destroy_r(h, c);
+    }
+    std::vector<bool> removed(areas.size(), false);
+    for (std::size_t i = 20; i < n; i += 40) {
+        if (removed[i] || GEOSGeomTypeId_r(h, areas[i]) != GEOS_POLYGON) continue;
+        std::size_t best = areas.size();
+        double best_d = std::numeric_limits<double>::infinity();
+        for (std::size_t j = 0; j < n; ++j) {
+            if (j == i || removed[j] || j % 40 == 20 || GEOSGeomTypeId_r(h, areas[j]) != GEOS_POLYGON) continue;
+            const double d = std::hypot(centre[i].first - centre[j].first, centre[i].second - centre[j].second);
+            if (d < best_d && GEOSIntersects_r(h, areas[i], areas[j]) == 0) {
+                best_d = d;
+                best = j;
+            }
+        }
+        if (best == areas.size()) continue;
+        GEOSGeometry* parts[2] = {areas[i], areas[best]};
+        areas[i] = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, 2);
+        removed[best] = true;
+        ++exclaves;
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < areas.size(); ++i)
+        if (!removed[i]) areas[kept++] = areas[i];
+    areas.resize(kept);
+    return {enclaves, exclaves};
+}
+
 OGRDataSourceH create_gpkg(const std::string& path) {
     std::remove(path.c_str());
     OGRSFDriverH drv = OGRGetDriverByName("GPKG");
@@ -264,6 +349,7 @@ int main(int argc, char** argv) {
     const double step = 3.7 * std::sqrt(hull_area / static_cast<double>(p.areas)) / 100.0;
     std::vector<GEOSGeometry*> areas;
     std::vector<std::pair<double, double>> vertices;  // original Voronoi vertices, for boundary points
+    std::vector<bool> interior;                       // cell not clipped by the hull
     for (int i = 0; i < GEOSGetNumGeometries_r(h, cells); ++i) {
         const GEOSGeometry* cell = GEOSGetGeometryN_r(h, cells, i);
         GEOSGeometry* clipped = GEOSPreparedContainsProperly_r(h, hull_prep, cell) == 1 ? GEOSGeom_clone_r(h, cell)
@@ -277,8 +363,10 @@ int main(int argc, char** argv) {
             vertices.emplace_back(x, y);
         }
         areas.push_back(densify_polygon(h, clipped, step));
+        interior.push_back(GEOSPreparedContainsProperly_r(h, hull_prep, cell) == 1);
         GEOSGeom_destroy_r(h, clipped);
     }
+    const auto [enclaves, exclaves] = enclaves_and_exclaves(h, areas, interior, step, vertices);
     std::size_t total_vertices = 0, max_vertices = 0, invalid = 0;
     for (const GEOSGeometry* a : areas) {
         const auto nv = static_cast<std::size_t>(GEOSGetNumCoordinates_r(h, a));
@@ -291,7 +379,7 @@ int main(int argc, char** argv) {
     OGRSpatialReferenceH srs = lambert93();
     {
         OGRDataSourceH ds = create_gpkg(p.out + "/areas.gpkg");
-        OGRLayerH layer = OGR_DS_CreateLayer(ds, "areas", srs, wkbPolygon, nullptr);
+        OGRLayerH layer = OGR_DS_CreateLayer(ds, "areas", srs, wkbMultiPolygon, nullptr);
         OGRFieldDefnH fid = OGR_Fld_Create("id", OFTString), fname = OGR_Fld_Create("name", OFTString),
                       fpop = OGR_Fld_Create("population", OFTInteger);
         OGR_L_CreateField(layer, fid, TRUE);
@@ -314,7 +402,7 @@ int main(int argc, char** argv) {
             OGR_F_SetFieldInteger(f, 2, 200 + static_cast<int>(rng.below(5000)));
             OGRGeometryH g = nullptr;
             OGR_G_CreateFromWkb(wkb, nullptr, &g, static_cast<int>(size));
-            OGR_F_SetGeometryDirectly(f, g);
+            OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(g));
             if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) die("cannot write areas.gpkg");
             OGR_F_Destroy(f);
             GEOSFree_r(h, wkb);
@@ -349,10 +437,11 @@ int main(int argc, char** argv) {
         xy[2 * i + 1] = y;
     }
     const std::size_t on_vertex = std::min(vertices.size(), p.points / 2000);
-    for (std::size_t k = 0; k < on_vertex; ++k) {
+    for (std::size_t k = 0; k < on_vertex; ++k) {  // spread over the Voronoi and the enclave vertices
         const std::size_t i = rng.below(p.points);
-        xy[2 * i] = vertices[k].first;
-        xy[2 * i + 1] = vertices[k].second;
+        const auto& v = vertices[k * vertices.size() / on_vertex];
+        xy[2 * i] = v.first;
+        xy[2 * i + 1] = v.second;
     }
     {
         std::ofstream f(p.out + "/points.bin", std::ios::binary);
@@ -421,10 +510,11 @@ int main(int argc, char** argv) {
                      "{\"seed\": %llu, \"areas\": %zu, \"points\": %zu, \"export\": %zu, \"actors\": %zu, \"places\": %zu,\n"
                      " \"run_graph_nodes\": %zu, \"run_graph_links\": %zu, \"graph_nodes\": %zu, \"graph_edges\": %zu,\n"
                      " \"area_vertices_mean\": %.1f, \"area_vertices_max\": %zu, \"areas_invalid\": %zu,\n"
-                     " \"points_on_shared_vertices\": %zu}\n",
+                     " \"points_on_shared_vertices\": %zu, \"enclaves\": %zu, \"exclaves\": %zu, \"generator\": 2}\n",
                      static_cast<unsigned long long>(p.seed), areas.size(), p.points, p.exports, p.actors, p.places,
                      p.run_graph_nodes, p.run_graph_links, p.graph_nodes, p.graph_edges,
-                     static_cast<double>(total_vertices) / static_cast<double>(areas.size()), max_vertices, invalid, on_vertex);
+                     static_cast<double>(total_vertices) / static_cast<double>(areas.size()), max_vertices, invalid, on_vertex,
+                     enclaves, exclaves);
         std::fclose(f);
     }
     OSRDestroySpatialReference(srs);
