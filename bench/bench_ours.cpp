@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,9 +30,26 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// Wall-clock and CPU seconds (every thread of the process) since construction or restart().
+class Stopwatch {
+public:
+    Stopwatch() { restart(); }
+    void restart() {
+        wall0_ = std::chrono::steady_clock::now();
+        cpu0_ = cpu_now();
+    }
+    double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0_).count(); }
+    double cpu() const { return cpu_now() - cpu0_; }
 
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+private:
+    static double cpu_now() {
+        timespec t{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+    }
+    std::chrono::steady_clock::time_point wall0_;
+    double cpu0_ = 0;
+};
 
 std::vector<char> slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -64,10 +82,9 @@ int load(const std::string& csv) {
     spec.family_field = "famille";
     spec.location.x_field = "longitude";
     spec.location.y_field = "latitude";
-    const auto t0 = Clock::now();
+    const Stopwatch clock;
     const territoire::SourceData data = territoire::read_source(spec);
-    const double s = since(t0);
-    std::printf("{\"seconds\": %.6f, \"records\": %zu}\n", s, data.records.size());
+    std::printf("{\"seconds\": %.6f, \"cpu_seconds\": %.6f, \"records\": %zu}\n", clock.wall(), clock.cpu(), data.records.size());
     return 0;
 }
 
@@ -75,12 +92,12 @@ int reproject(const std::string& in, const std::string& out) {
     std::vector<double> xy = read_doubles(in);
     const territoire::detail::Transformer to_l93("EPSG:4326", "EPSG:2154");
     std::size_t failed = 0;
-    const auto t0 = Clock::now();
+    const Stopwatch clock;
     for (std::size_t i = 0; i + 1 < xy.size(); i += 2)
         if (!to_l93.transform(xy[i], xy[i + 1])) ++failed;
-    const double s = since(t0);
+    const double s = clock.wall(), cpu = clock.cpu();
     write_array(out, xy);
-    std::printf("{\"seconds\": %.6f, \"points\": %zu, \"failed\": %zu}\n", s, xy.size() / 2, failed);
+    std::printf("{\"seconds\": %.6f, \"cpu_seconds\": %.6f, \"points\": %zu, \"failed\": %zu}\n", s, cpu, xy.size() / 2, failed);
     return 0;
 }
 
@@ -101,15 +118,15 @@ int assign(const std::string& areas_path, const std::string& points_path, const 
     const std::vector<double> xy = read_doubles(points_path);
     std::vector<std::int32_t> result(xy.size() / 2, -1);
 
-    const auto t0 = Clock::now();
+    const Stopwatch clock;
     const territoire::AreaIndex index(ctx, borrowed);  // areas are in id order, as the index requires
-    const double build = since(t0);
+    const double build = clock.wall();
     for (std::size_t i = 0; i < result.size(); ++i)
         if (const auto a = index.locate(xy[2 * i], xy[2 * i + 1])) result[i] = static_cast<std::int32_t>(*a);
-    const double s = since(t0);
+    const double s = clock.wall(), cpu = clock.cpu();
     write_array(out, result);
-    std::printf("{\"seconds\": %.6f, \"index_seconds\": %.6f, \"points\": %zu, \"areas\": %zu}\n", s, build, result.size(),
-                areas.size());
+    std::printf("{\"seconds\": %.6f, \"cpu_seconds\": %.6f, \"index_seconds\": %.6f, \"points\": %zu, \"areas\": %zu}\n", s,
+                cpu, build, result.size(), areas.size());
     return 0;
 }
 
@@ -121,13 +138,13 @@ int measures(const std::string& graph, const std::string& out) {
     for (auto& [u, v] : edges) in >> u >> v;
     if (!in) throw std::runtime_error("cannot read " + graph);
     const std::vector<double> weights(m, 1.0);
-    const auto t0 = Clock::now();
+    const Stopwatch clock;
     const auto result = territoire::compute_measures(n, edges, weights);
-    const double s = since(t0);
+    const double s = clock.wall(), cpu = clock.cpu();
     std::vector<double> betweenness;
     for (const auto& r : result) betweenness.push_back(r.betweenness);
     write_array(out, betweenness);
-    std::printf("{\"seconds\": %.6f, \"nodes\": %zu, \"edges\": %zu}\n", s, n, m);
+    std::printf("{\"seconds\": %.6f, \"cpu_seconds\": %.6f, \"nodes\": %zu, \"edges\": %zu}\n", s, cpu, n, m);
     return 0;
 }
 
@@ -168,15 +185,15 @@ int export_points(const std::string& points_path, std::size_t n, const std::file
     }
     d.tables.push_back(std::move(t));
 
-    auto t0 = Clock::now();
+    Stopwatch clock;
     territoire::deliver(d, dir / "gpkg", territoire::DeliverOptions{false});
-    const double gpkg = since(t0);
-    t0 = Clock::now();
+    const double gpkg = clock.wall(), gpkg_cpu = clock.cpu();
+    clock.restart();
     territoire::deliver(d, dir / "both", territoire::DeliverOptions{true});
-    const double both = since(t0);
-    std::printf("{\"seconds\": %.6f, \"gpkg_seconds\": %.6f, \"gpkg_geojson_seconds\": %.6f, \"geojson_seconds\": %.6f, "
-                "\"features\": %zu}\n",
-                gpkg, gpkg, both, both - gpkg, n);
+    const double both = clock.wall(), both_cpu = clock.cpu();
+    std::printf("{\"seconds\": %.6f, \"cpu_seconds\": %.6f, \"gpkg_seconds\": %.6f, \"gpkg_cpu_seconds\": %.6f, "
+                "\"geojson_seconds\": %.6f, \"geojson_cpu_seconds\": %.6f, \"features\": %zu}\n",
+                gpkg, gpkg_cpu, gpkg, gpkg_cpu, both - gpkg, both_cpu - gpkg_cpu, n);
     return 0;
 }
 
