@@ -64,9 +64,9 @@ AreaIndex::Raster rasterise(GEOSContextHandle_t h, const GEOSGeometry* area, con
         cells.push_back(Cell::boundary);
         return r;
     }
-    // About eight cells per boundary segment (seg holds four numbers per segment), between 16 and
-    // 4 096 cells, roughly square.
-    const double target = std::clamp(2.0 * static_cast<double>(seg.size()), 16.0, 4096.0);
+    // About sixteen cells per boundary segment (seg holds four numbers per segment), between 16 and
+    // 16 384 cells, roughly square: finer cells send fewer points to GEOS.
+    const double target = std::clamp(4.0 * static_cast<double>(seg.size()), 16.0, 16384.0);
     const long nx = std::clamp(std::lround(std::sqrt(target * w / ht)), 1L, 256L);
     const long ny = std::clamp(std::lround(target / static_cast<double>(nx)), 1L, 256L);
     r.nx = static_cast<std::uint16_t>(nx);
@@ -85,22 +85,31 @@ AreaIndex::Raster rasterise(GEOSContextHandle_t h, const GEOSGeometry* area, con
         for (int j = j0; j <= j1; ++j)
             for (int i = i0; i <= i1; ++i) grid[j * nx + i] = Cell::boundary;
     }
-    std::vector<double> crossings;
+    // Crossings of the row centre lines as (row, x), sorted, found segment by segment (a segment
+    // spans few rows): segment k crosses row j when min(ay, by) <= yc < max(ay, by).
+    std::vector<std::pair<int, double>> crossings;
+    for (std::size_t k = 0; k < seg.size(); k += 4) {
+        const double ax = seg[k], ay = seg[k + 1], bx = seg[k + 2], by = seg[k + 3];
+        if (ay == by) continue;
+        // Candidate rows, with one more on each side; the exact test decides.
+        const int j0 = std::max(0, slice_of(std::min(ay, by), box.miny, r.scale_y, r.ny) - 1);
+        const int j1 = std::min(r.ny - 1, slice_of(std::max(ay, by), box.miny, r.scale_y, r.ny) + 1);
+        for (int j = j0; j <= j1; ++j) {
+            const double yc = box.miny + (j + 0.5) * cell_h;
+            if ((ay > yc) != (by > yc)) crossings.emplace_back(j, ax + (yc - ay) * (bx - ax) / (by - ay));
+        }
+    }
+    std::sort(crossings.begin(), crossings.end());
+    auto row = crossings.begin();
     for (int j = 0; j < ny; ++j) {
-        const double yc = box.miny + (j + 0.5) * cell_h;
-        crossings.clear();
-        for (std::size_t k = 0; k < seg.size(); k += 4) {
-            const double ax = seg[k], ay = seg[k + 1], bx = seg[k + 2], by = seg[k + 3];
-            if ((ay > yc) != (by > yc)) crossings.push_back(ax + (yc - ay) * (bx - ax) / (by - ay));
-        }
-        std::sort(crossings.begin(), crossings.end());
+        auto left = row;  // walks the row's crossings left of each cell centre
         for (int i = 0; i < nx; ++i) {
-            Cell& c = grid[j * nx + i];
-            if (c == Cell::boundary) continue;
             const double xc = box.minx + (i + 0.5) * cell_w;
-            const auto left = std::lower_bound(crossings.begin(), crossings.end(), xc) - crossings.begin();
-            c = left % 2 == 1 ? Cell::inside : Cell::outside;
+            while (left != crossings.end() && left->first == j && left->second < xc) ++left;
+            Cell& c = grid[j * nx + i];
+            if (c != Cell::boundary) c = (left - row) % 2 == 1 ? Cell::inside : Cell::outside;
         }
+        while (row != crossings.end() && row->first == j) ++row;
     }
     return r;
 }
