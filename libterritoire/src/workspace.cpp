@@ -114,6 +114,23 @@ AreaIndex::Raster rasterise(GEOSContextHandle_t h, const GEOSGeometry* area, con
     return r;
 }
 
+// Distance along a Hilbert curve of order 16 of the cell (x, y) of a 65 536 × 65 536 grid.
+std::uint64_t hilbert_key(std::uint32_t x, std::uint32_t y) {
+    std::uint64_t d = 0;
+    for (std::uint32_t s = 1u << 15; s > 0; s >>= 1) {
+        const std::uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+        d += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
+        if (ry == 0) {  // rotate the quadrant
+            if (rx == 1) {
+                x = s - 1 - x;
+                y = s - 1 - y;
+            }
+            std::swap(x, y);
+        }
+    }
+    return d;
+}
+
 }  // namespace
 
 AreaIndex::AreaIndex(const detail::GeosContext& ctx, const std::vector<const GEOSGeometry*>& areas) : ctx_(ctx) {
@@ -205,6 +222,25 @@ std::optional<std::size_t> AreaIndex::locate(double x, double y) const {
         if (!on_boundary && GEOSPreparedIntersects_r(h, prepared_[item.area].get(), pt.get()) == 1) on_boundary = item.area;
     }
     return on_boundary;
+}
+
+std::vector<std::optional<std::size_t>> AreaIndex::locate_all(const std::vector<Point>& points) const {
+    std::vector<std::optional<std::size_t>> result(points.size());
+    // Hilbert keys over the areas' extent (a point outside it is clamped to its edge: the order
+    // only affects speed, never a result).
+    const double sx = 65535.0 / std::max(extent_.maxx - extent_.minx, 1e-9);
+    const double sy = 65535.0 / std::max(extent_.maxy - extent_.miny, 1e-9);
+    auto grid = [](double v) { return static_cast<std::uint32_t>(std::clamp(v, 0.0, 65535.0)); };
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    order.reserve(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const Point& p = points[i];
+        if (!extent_.covers(p.x, p.y)) continue;  // nullopt (NaN too)
+        order.emplace_back(hilbert_key(grid((p.x - extent_.minx) * sx), grid((p.y - extent_.miny) * sy)), i);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [key, i] : order) result[i] = locate(points[i].x, points[i].y);
+    return result;
 }
 
 // ---- Workspace -------------------------------------------------------------------------------

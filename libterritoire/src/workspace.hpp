@@ -34,6 +34,11 @@ public:
 
     /// Index of the area holding (x, y), or nullopt. Areas must be given sorted by id.
     std::optional<std::size_t> locate(double x, double y) const;
+    /// locate() for every point, result i for point i. The points are visited along a Hilbert
+    /// curve, so that consecutive queries reuse the same index memory: about 1.5x faster than
+    /// calling locate() in the order of a file whose records are scattered in space
+    /// (docs/performance.md).
+    std::vector<std::optional<std::size_t>> locate_all(const std::vector<Point>& points) const;
 
     struct Box {
         double minx, miny, maxx, maxy;
