@@ -51,24 +51,24 @@ bool boundary_segments(GEOSContextHandle_t h, const GEOSGeometry* g, std::vector
 // cell, meets it) is `boundary`; every other cell lies wholly inside the interior or wholly
 // outside, which its centre tells: the parity of the boundary crossings to its left on the row's
 // centre line, the even-odd rule GEOS applies to a point. The centre is at least half a cell from
-// any segment, so rounding cannot flip it. An area that is not a (Multi)Polygon gets one
-// `boundary` cell: GEOS decides every point.
+// any segment, so rounding cannot flip it. An area that is not a (Multi)Polygon, or whose raster
+// would not fit in 32-bit offsets, gets the shared `boundary` cell at offset 0: GEOS decides every
+// point.
 AreaIndex::Raster rasterise(GEOSContextHandle_t h, const GEOSGeometry* area, const AreaIndex::Box& box,
                             std::vector<AreaIndex::Cell>& cells) {
     using Cell = AreaIndex::Cell;
-    AreaIndex::Raster r;
-    r.offset = static_cast<std::uint32_t>(cells.size());
+    const AreaIndex::Raster shared_boundary;  // 1 × 1, offset 0
     std::vector<double> seg;
     const double w = box.maxx - box.minx, ht = box.maxy - box.miny;
-    if (!boundary_segments(h, area, seg) || !(w > 0) || !(ht > 0)) {
-        cells.push_back(Cell::boundary);
-        return r;
-    }
+    if (!boundary_segments(h, area, seg) || !(w > 0) || !(ht > 0)) return shared_boundary;
     // About sixteen cells per boundary segment (seg holds four numbers per segment), between 16 and
     // 16 384 cells, roughly square: finer cells send fewer points to GEOS.
     const double target = std::clamp(4.0 * static_cast<double>(seg.size()), 16.0, 16384.0);
     const long nx = std::clamp(std::lround(std::sqrt(target * w / ht)), 1L, 256L);
     const long ny = std::clamp(std::lround(target / static_cast<double>(nx)), 1L, 256L);
+    if (cells.size() + static_cast<std::size_t>(nx * ny) > std::numeric_limits<std::uint32_t>::max()) return shared_boundary;
+    AreaIndex::Raster r;
+    r.offset = static_cast<std::uint32_t>(cells.size());
     r.nx = static_cast<std::uint16_t>(nx);
     r.ny = static_cast<std::uint16_t>(ny);
     r.scale_x = static_cast<double>(nx) / w;
@@ -137,6 +137,7 @@ AreaIndex::AreaIndex(const detail::GeosContext& ctx, const std::vector<const GEO
     const auto h = ctx.handle();
     const double inf = std::numeric_limits<double>::infinity();
     extent_ = {inf, inf, -inf, -inf};
+    cells_.push_back(Cell::boundary);  // offset 0: the shared cell of areas without a raster
     std::vector<std::uint32_t> located;  // areas with a bounding box
     for (std::size_t i = 0; i < areas.size(); ++i) {
         prepared_.push_back(detail::prepare(ctx, areas[i]));
