@@ -21,6 +21,9 @@ PACKAGES=(
   chromium python3-pil
   # a French locale compiled by the tests (localedef): numbers must not follow the host's locale
   locales
+  # benchmarks (bench/run): the peers igraph and GeoPandas sjoin (which needs rtree with shapely 1.8),
+  # GNU time and perf for the measurements in docs/performance.md
+  python3-igraph python3-rtree time linux-perf
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -7,6 +7,7 @@
 #include <proj.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -339,11 +340,16 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
             if (t.geometry_type != GeometryType::none) out.geojson.push_back(write_geojson(d, t, gdir));
     }
 
-    out.graphml = dir / "network.graphml";
-    out.gexf = dir / "network.gexf";
-    say("écriture du réseau : " + out.graphml.filename().string() + ", " + out.gexf.filename().string());
-    write_text_file(out.graphml, to_graphml(d));
-    write_text_file(out.gexf, to_gexf(d));
+    // The network files need the actors and links tables, which every analysed diagnostic has
+    // (a diagnostic assembled by hand, as in the benchmarks, may not).
+    const bool has_network = std::any_of(d.tables.begin(), d.tables.end(), [](const Table& t) { return t.name == "actors"; });
+    if (has_network) {
+        out.graphml = dir / "network.graphml";
+        out.gexf = dir / "network.gexf";
+        say("écriture du réseau : " + out.graphml.filename().string() + ", " + out.gexf.filename().string());
+        write_text_file(out.graphml, to_graphml(d));
+        write_text_file(out.gexf, to_gexf(d));
+    }
 
     out.manifest = dir / "manifest.json";
     write_text_file(out.manifest, manifest + "\n");

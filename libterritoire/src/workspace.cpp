@@ -3,6 +3,8 @@
 #include "workspace.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "detail/text.hpp"
 #include "territoire/error.hpp"
@@ -11,35 +13,235 @@ namespace territoire {
 
 // ---- AreaIndex -------------------------------------------------------------------------------
 
-AreaIndex::AreaIndex(const detail::GeosContext& ctx, const std::vector<const GEOSGeometry*>& areas)
-    : ctx_(ctx), tree_(GEOSSTRtree_create_r(ctx.handle(), 10)) {
-    slots_.resize(areas.size());
-    for (std::size_t i = 0; i < areas.size(); ++i) {
-        slots_[i] = i;
-        prepared_.push_back(detail::prepare(ctx, areas[i]));
-        GEOSSTRtree_insert_r(ctx.handle(), tree_, areas[i], &slots_[i]);
-    }
+namespace {
+
+// Index of the slice holding v, with `scale` slices per unit from `min`, clamped to [0, n-1].
+// Monotonic in v, so a point inside a box always falls in one of the slices the box was given.
+// The raster's marking and locate() use this same function.
+int slice_of(double v, double min, double scale, int n) {
+    const double f = std::floor((v - min) * scale);
+    return f < 0 ? 0 : f >= n ? n - 1 : static_cast<int>(f);
 }
 
-AreaIndex::~AreaIndex() { GEOSSTRtree_destroy_r(ctx_.handle(), tree_); }
+// The boundary segments (ax, ay, bx, by) of a Polygon or MultiPolygon; false for any other type.
+bool boundary_segments(GEOSContextHandle_t h, const GEOSGeometry* g, std::vector<double>& out) {
+    const int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_MULTIPOLYGON) {
+        for (int i = 0; i < GEOSGetNumGeometries_r(h, g); ++i)
+            if (!boundary_segments(h, GEOSGetGeometryN_r(h, g, i), out)) return false;
+        return true;
+    }
+    if (type != GEOS_POLYGON) return false;
+    std::vector<double> xy;
+    auto ring = [&](const GEOSGeometry* r) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, r);
+        unsigned int n = 0;
+        if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &n) || n < 2) return;
+        xy.resize(2 * static_cast<std::size_t>(n));
+        GEOSCoordSeq_copyToBuffer_r(h, seq, xy.data(), 0, 0);
+        for (std::size_t i = 0; i + 1 < n; ++i) out.insert(out.end(), {xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3]});
+    };
+    ring(GEOSGetExteriorRing_r(h, g));
+    for (int i = 0; i < GEOSGetNumInteriorRings_r(h, g); ++i) ring(GEOSGetInteriorRingN_r(h, g, i));
+    return true;
+}
+
+// Rasterises one area over its bounding box `box` into `cells` (appended; `r` says where). A cell
+// that a boundary segment may touch (the segment's bounding box, widened by a millionth of a
+// cell, meets it) is `boundary`; every other cell lies wholly inside the interior or wholly
+// outside, which its centre tells: the parity of the boundary crossings to its left on the row's
+// centre line, the even-odd rule GEOS applies to a point. The centre is at least half a cell from
+// any segment, so rounding cannot flip it. An area that is not a (Multi)Polygon, or whose raster
+// would not fit in 32-bit offsets, gets the shared `boundary` cell at offset 0: GEOS decides every
+// point.
+AreaIndex::Raster rasterise(GEOSContextHandle_t h, const GEOSGeometry* area, const AreaIndex::Box& box,
+                            std::vector<AreaIndex::Cell>& cells) {
+    using Cell = AreaIndex::Cell;
+    const AreaIndex::Raster shared_boundary;  // 1 × 1, offset 0
+    std::vector<double> seg;
+    const double w = box.maxx - box.minx, ht = box.maxy - box.miny;
+    if (!boundary_segments(h, area, seg) || !(w > 0) || !(ht > 0)) return shared_boundary;
+    // About sixteen cells per boundary segment (seg holds four numbers per segment), between 16 and
+    // 16 384 cells, roughly square: finer cells send fewer points to GEOS.
+    const double target = std::clamp(4.0 * static_cast<double>(seg.size()), 16.0, 16384.0);
+    const long nx = std::clamp(std::lround(std::sqrt(target * w / ht)), 1L, 256L);
+    const long ny = std::clamp(std::lround(target / static_cast<double>(nx)), 1L, 256L);
+    if (cells.size() + static_cast<std::size_t>(nx * ny) > std::numeric_limits<std::uint32_t>::max()) return shared_boundary;
+    AreaIndex::Raster r;
+    r.offset = static_cast<std::uint32_t>(cells.size());
+    r.nx = static_cast<std::uint16_t>(nx);
+    r.ny = static_cast<std::uint16_t>(ny);
+    r.scale_x = static_cast<double>(nx) / w;
+    r.scale_y = static_cast<double>(ny) / ht;
+    const double cell_w = w / static_cast<double>(nx), cell_h = ht / static_cast<double>(ny);
+    cells.resize(cells.size() + static_cast<std::size_t>(nx * ny), Cell::outside);
+    Cell* grid = cells.data() + r.offset;
+    const double ex = cell_w * 1e-6, ey = cell_h * 1e-6;
+    for (std::size_t k = 0; k < seg.size(); k += 4) {
+        const int i0 = slice_of(std::min(seg[k], seg[k + 2]) - ex, box.minx, r.scale_x, r.nx);
+        const int i1 = slice_of(std::max(seg[k], seg[k + 2]) + ex, box.minx, r.scale_x, r.nx);
+        const int j0 = slice_of(std::min(seg[k + 1], seg[k + 3]) - ey, box.miny, r.scale_y, r.ny);
+        const int j1 = slice_of(std::max(seg[k + 1], seg[k + 3]) + ey, box.miny, r.scale_y, r.ny);
+        for (int j = j0; j <= j1; ++j)
+            for (int i = i0; i <= i1; ++i) grid[j * nx + i] = Cell::boundary;
+    }
+    // Crossings of the row centre lines as (row, x), sorted, found segment by segment (a segment
+    // spans few rows): segment k crosses row j when min(ay, by) <= yc < max(ay, by).
+    std::vector<std::pair<int, double>> crossings;
+    for (std::size_t k = 0; k < seg.size(); k += 4) {
+        const double ax = seg[k], ay = seg[k + 1], bx = seg[k + 2], by = seg[k + 3];
+        if (ay == by) continue;
+        // Candidate rows, with one more on each side; the exact test decides.
+        const int j0 = std::max(0, slice_of(std::min(ay, by), box.miny, r.scale_y, r.ny) - 1);
+        const int j1 = std::min(r.ny - 1, slice_of(std::max(ay, by), box.miny, r.scale_y, r.ny) + 1);
+        for (int j = j0; j <= j1; ++j) {
+            const double yc = box.miny + (j + 0.5) * cell_h;
+            if ((ay > yc) != (by > yc)) crossings.emplace_back(j, ax + (yc - ay) * (bx - ax) / (by - ay));
+        }
+    }
+    std::sort(crossings.begin(), crossings.end());
+    auto row = crossings.begin();
+    for (int j = 0; j < ny; ++j) {
+        auto left = row;  // walks the row's crossings left of each cell centre
+        for (int i = 0; i < nx; ++i) {
+            const double xc = box.minx + (i + 0.5) * cell_w;
+            while (left != crossings.end() && left->first == j && left->second < xc) ++left;
+            Cell& c = grid[j * nx + i];
+            if (c != Cell::boundary) c = (left - row) % 2 == 1 ? Cell::inside : Cell::outside;
+        }
+        while (row != crossings.end() && row->first == j) ++row;
+    }
+    return r;
+}
+
+// Distance along a Hilbert curve of order 16 of the cell (x, y) of a 65 536 × 65 536 grid.
+std::uint64_t hilbert_key(std::uint32_t x, std::uint32_t y) {
+    std::uint64_t d = 0;
+    for (std::uint32_t s = 1u << 15; s > 0; s >>= 1) {
+        const std::uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+        d += static_cast<std::uint64_t>(s) * s * ((3 * rx) ^ ry);
+        if (ry == 0) {  // rotate the quadrant
+            if (rx == 1) {
+                x = s - 1 - x;
+                y = s - 1 - y;
+            }
+            std::swap(x, y);
+        }
+    }
+    return d;
+}
+
+}  // namespace
+
+AreaIndex::AreaIndex(const detail::GeosContext& ctx, const std::vector<const GEOSGeometry*>& areas) : ctx_(ctx) {
+    const auto h = ctx.handle();
+    const double inf = std::numeric_limits<double>::infinity();
+    extent_ = {inf, inf, -inf, -inf};
+    cells_.push_back(Cell::boundary);  // offset 0: the shared cell of areas without a raster
+    std::vector<std::uint32_t> located;  // areas with a bounding box
+    for (std::size_t i = 0; i < areas.size(); ++i) {
+        prepared_.push_back(detail::prepare(ctx, areas[i]));
+        Item item{{inf, inf, -inf, -inf}, {}, static_cast<std::uint32_t>(i)};  // empty: never a candidate
+        if (GEOSisEmpty_r(h, areas[i]) == 0) {
+            GEOSGeom_getXMin_r(h, areas[i], &item.box.minx);
+            GEOSGeom_getYMin_r(h, areas[i], &item.box.miny);
+            GEOSGeom_getXMax_r(h, areas[i], &item.box.maxx);
+            GEOSGeom_getYMax_r(h, areas[i], &item.box.maxy);
+            item.raster = rasterise(h, areas[i], item.box, cells_);
+            extent_ = {std::min(extent_.minx, item.box.minx), std::min(extent_.miny, item.box.miny),
+                       std::max(extent_.maxx, item.box.maxx), std::max(extent_.maxy, item.box.maxy)};
+            located.push_back(item.area);
+        }
+        areas_.push_back(item);
+    }
+    nodes_.emplace_back();
+    build_node(0, extent_, std::move(located), 0);
+}
+
+void AreaIndex::build_node(std::size_t node, const Box& box, std::vector<std::uint32_t>&& areas, int depth) {
+    // A leaf holds at most 8 areas, except where more than 8 bounding boxes overlap (depth limit).
+    constexpr std::size_t kLeafSize = 8;
+    constexpr int kMaxDepth = 24;
+    if (areas.size() <= kLeafSize || depth == kMaxDepth) {
+        nodes_[node].begin = static_cast<std::uint32_t>(items_.size());
+        for (std::uint32_t a : areas) items_.push_back(areas_[a]);
+        nodes_[node].end = static_cast<std::uint32_t>(items_.size());
+        return;
+    }
+    const double mx = 0.5 * (box.minx + box.maxx), my = 0.5 * (box.miny + box.maxy);
+    const Box quadrant[4] = {{box.minx, box.miny, mx, my}, {mx, box.miny, box.maxx, my},
+                             {box.minx, my, mx, box.maxy}, {mx, my, box.maxx, box.maxy}};
+    std::vector<std::uint32_t> parts[4];
+    for (std::uint32_t a : areas) {
+        const Box& b = areas_[a].box;
+        // The side tests of locate(): x >= mid goes east, x < mid west; a box touching the line is on both sides.
+        const bool west = b.minx < mx, east = b.maxx >= mx, south = b.miny < my, north = b.maxy >= my;
+        if (south && west) parts[0].push_back(a);
+        if (south && east) parts[1].push_back(a);
+        if (north && west) parts[2].push_back(a);
+        if (north && east) parts[3].push_back(a);
+    }
+    // No quadrant lost an area (boxes all covering one quadrant, or very large ones): splitting
+    // further would only copy them, so this node stays a leaf.
+    if (std::max({parts[0].size(), parts[1].size(), parts[2].size(), parts[3].size()}) == areas.size()) {
+        nodes_[node].begin = static_cast<std::uint32_t>(items_.size());
+        for (std::uint32_t a : areas) items_.push_back(areas_[a]);
+        nodes_[node].end = static_cast<std::uint32_t>(items_.size());
+        return;
+    }
+    areas.clear();
+    areas.shrink_to_fit();
+    const auto first = static_cast<std::uint32_t>(nodes_.size());
+    nodes_[node].mid_x = mx;
+    nodes_[node].mid_y = my;
+    nodes_[node].first_child = first;
+    nodes_.resize(nodes_.size() + 4);
+    for (std::uint32_t q = 0; q < 4; ++q) build_node(first + q, quadrant[q], std::move(parts[q]), depth + 1);
+}
 
 std::optional<std::size_t> AreaIndex::locate(double x, double y) const {
+    if (!extent_.covers(x, y)) return std::nullopt;  // NaN too
+    const Node* node = &nodes_[0];
+    while (node->first_child != 0)
+        node = &nodes_[node->first_child + (x >= node->mid_x ? 1u : 0u) + (y >= node->mid_y ? 2u : 0u)];
     const auto h = ctx_.handle();
-    detail::GeomPtr pt = detail::make_point(ctx_, x, y);
-    std::vector<std::size_t> candidates;
-    GEOSSTRtree_query_r(
-        h, tree_, pt.get(),
-        [](void* item, void* out) {
-            static_cast<std::vector<std::size_t>*>(out)->push_back(*static_cast<std::size_t*>(item));
-        },
-        &candidates);
-    std::sort(candidates.begin(), candidates.end());  // areas are sorted by id: smallest id first
+    detail::GeomPtr pt(nullptr, detail::GeomDeleter{h});  // made only when GEOS has to decide
     std::optional<std::size_t> on_boundary;
-    for (std::size_t i : candidates) {
-        if (GEOSPreparedContains_r(h, prepared_[i].get(), pt.get()) == 1) return i;
-        if (!on_boundary && GEOSPreparedIntersects_r(h, prepared_[i].get(), pt.get()) == 1) on_boundary = i;
+    // Candidates by ascending index (= ascending id): the first whose interior holds the point wins.
+    for (std::uint32_t k = node->begin; k < node->end; ++k) {
+        const Item& item = items_[k];
+        if (!item.box.covers(x, y)) continue;
+        const Raster& r = item.raster;
+        const int i = slice_of(x, item.box.minx, r.scale_x, r.nx), j = slice_of(y, item.box.miny, r.scale_y, r.ny);
+        switch (cells_[r.offset + static_cast<std::size_t>(j * r.nx + i)]) {
+            case Cell::inside: return item.area;
+            case Cell::outside: continue;
+            case Cell::boundary: break;
+        }
+        if (!pt) pt = detail::make_point(ctx_, x, y);
+        if (GEOSPreparedContains_r(h, prepared_[item.area].get(), pt.get()) == 1) return item.area;
+        if (!on_boundary && GEOSPreparedIntersects_r(h, prepared_[item.area].get(), pt.get()) == 1) on_boundary = item.area;
     }
     return on_boundary;
+}
+
+std::vector<std::optional<std::size_t>> AreaIndex::locate_all(const std::vector<Point>& points) const {
+    std::vector<std::optional<std::size_t>> result(points.size());
+    // Hilbert keys over the areas' extent (a point outside it is clamped to its edge: the order
+    // only affects speed, never a result).
+    const double sx = 65535.0 / std::max(extent_.maxx - extent_.minx, 1e-9);
+    const double sy = 65535.0 / std::max(extent_.maxy - extent_.miny, 1e-9);
+    auto grid = [](double v) { return static_cast<std::uint32_t>(std::clamp(v, 0.0, 65535.0)); };
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    order.reserve(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const Point& p = points[i];
+        if (!extent_.covers(p.x, p.y)) continue;  // nullopt (NaN too)
+        order.emplace_back(hilbert_key(grid((p.x - extent_.minx) * sx), grid((p.y - extent_.miny) * sy)), i);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [key, i] : order) result[i] = locate(points[i].x, points[i].y);
+    return result;
 }
 
 // ---- Workspace -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // Internal: not part of the public API.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,24 +17,67 @@
 
 namespace territoire {
 
-/// Areas in an STRtree with prepared geometries. A point is assigned to the area whose interior
-/// contains it; a point on a shared boundary goes to the area with the smallest id among those
-/// whose boundary it lies on, so that the rule does not depend on input order.
+/// Areas indexed for point location. A point is assigned to the area whose interior contains it; a
+/// point on a shared boundary goes to the area with the smallest id among those whose boundary it
+/// lies on, so that the rule does not depend on input order.
+///
+/// Most points are settled without GEOS: a quadtree gives the candidate areas (those whose bounding
+/// box holds the point, in id order), and each area carries a raster of its bounding box whose
+/// cells are known to lie inside the area's interior or outside the area. Only a point in a cell
+/// that the area's boundary may cross goes to GEOS's prepared predicates. Cells are classified
+/// conservatively, so the result is exactly what GEOS alone gives (docs/performance.md).
 class AreaIndex {
 public:
     AreaIndex(const detail::GeosContext& ctx, const std::vector<const GEOSGeometry*>& areas);
-    ~AreaIndex();
     AreaIndex(const AreaIndex&) = delete;
     AreaIndex& operator=(const AreaIndex&) = delete;
 
     /// Index of the area holding (x, y), or nullopt. Areas must be given sorted by id.
     std::optional<std::size_t> locate(double x, double y) const;
+    /// locate() for every point, result i for point i. The points are visited along a Hilbert
+    /// curve, so that consecutive queries reuse the same index memory: about 1.5x faster than
+    /// calling locate() in the order of a file whose records are scattered in space
+    /// (docs/performance.md).
+    std::vector<std::optional<std::size_t>> locate_all(const std::vector<Point>& points) const;
+
+    struct Box {
+        double minx, miny, maxx, maxy;
+        bool covers(double x, double y) const { return x >= minx && x <= maxx && y >= miny && y <= maxy; }
+    };
+    enum class Cell : std::uint8_t { boundary, inside, outside };
+    /// Where an area's raster lies in `cells_` and how a point maps to a cell (row-major, nx × ny
+    /// cells over the area's bounding box).
+    struct Raster {
+        double scale_x = 0, scale_y = 0;  // cells per metre
+        std::uint32_t offset = 0;
+        std::uint16_t nx = 1, ny = 1;
+    };
 
 private:
+    // A quadtree over the areas' bounding boxes, in flat arrays: a node splits at (mid_x, mid_y)
+    // into four children (first_child … first_child + 3: SW, SE, NW, NE), or is a leaf listing
+    // items_[begin, end) in ascending area order. An area is listed in every leaf its bounding box
+    // meets (edges included); an item carries what locate() needs, so that a leaf is one
+    // contiguous run of memory.
+    struct Node {
+        double mid_x = 0, mid_y = 0;
+        std::uint32_t first_child = 0;  // 0: leaf
+        std::uint32_t begin = 0, end = 0;
+    };
+    struct Item {
+        Box box;
+        Raster raster;
+        std::uint32_t area;
+    };
+    void build_node(std::size_t node, const Box& box, std::vector<std::uint32_t>&& areas, int depth);
+
     const detail::GeosContext& ctx_;
-    GEOSSTRtree* tree_ = nullptr;
     std::vector<detail::PreparedPtr> prepared_;
-    std::vector<std::size_t> slots_;  // stable addresses for the tree's item pointers
+    std::vector<Item> areas_;  // one per area, the copies in items_ come from here
+    std::vector<Cell> cells_;  // every area's raster
+    Box extent_{};             // of every area
+    std::vector<Node> nodes_;
+    std::vector<Item> items_;
 };
 
 class Workspace {
