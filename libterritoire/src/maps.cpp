@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <future>
 #include <map>
 #include <set>
 
@@ -669,22 +670,34 @@ std::vector<fs::path> write_maps(const Diagnostic& d, const fs::path& dir) {
     if (ec || !fs::is_directory(dir)) throw OutputError(dir.string() + " : dossier des cartes impossible à créer");
     const std::string creator = std::string("libterritoire ") + version();
     std::vector<fs::path> written;
-    for (const MapPage& m : pages) {
-        const Scene scene = compose(m, w, d.project.name);
-        const fs::path base = dir / m.stem;
-        for (const auto& [ext, bytes] : {std::pair<std::string, std::function<std::string()>>{".png", [&] { return render::to_png(scene, kPngDpi); }},
-                                         {".svg", [&] { return render::to_svg(scene); }},
-                                         {".pdf", [&] { return render::to_pdf(scene, creator); }}}) {
-            const fs::path target = fs::path(base.string() + ext);
-            try {
-                render::write_file(target, bytes());
-            } catch (const Error&) {
-                throw;
-            } catch (const std::exception& e) {
-                throw OutputError(target.string() + " : " + e.what());
-            }
-            written.push_back(target);
+    std::vector<Scene> scenes;
+    for (const MapPage& m : pages) scenes.push_back(compose(m, w, d.project.name));
+    // PNG encoding (zlib at 300 dpi) is most of the time: the pages' PNGs are rendered on other
+    // threads while this one writes the SVG and PDF files. Cairo draws on separate surfaces safely.
+    std::vector<std::future<std::string>> pngs;
+    for (const Scene& scene : scenes)
+        pngs.push_back(std::async(std::launch::async, [&scene] { return render::to_png(scene, kPngDpi); }));
+    auto write = [&](const fs::path& target, const std::function<std::string()>& bytes) {
+        try {
+            render::write_file(target, bytes());
+        } catch (const Error&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw OutputError(target.string() + " : " + e.what());
         }
+        written.push_back(target);
+    };
+    try {
+        for (std::size_t i = 0; i < pages.size(); ++i) {
+            const fs::path base = dir / pages[i].stem;
+            write(fs::path(base.string() + ".png"), [&] { return pngs[i].get(); });
+            write(fs::path(base.string() + ".svg"), [&] { return render::to_svg(scenes[i]); });
+            write(fs::path(base.string() + ".pdf"), [&] { return render::to_pdf(scenes[i], creator); });
+        }
+    } catch (...) {
+        for (auto& f : pngs)
+            if (f.valid()) f.wait();  // no thread may outlive the scenes it draws
+        throw;
     }
     // A map this run has no data for must not survive from an earlier run into the same folder.
     for (const char* stem : {"zones", "acteurs-lieux", "reseau"}) {
