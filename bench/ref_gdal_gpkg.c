@@ -14,13 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double clock_s(clockid_t which) {
-    struct timespec t;
-    clock_gettime(which, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-static double now(void) { return clock_s(CLOCK_MONOTONIC); }
-static double cpu_now(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); } /* every thread of the process */
+#include "ref_timing.h"
 
 static const char* kinds[] = {"bibliothèque", "musée", "salle de spectacle", "cinéma", "école de musique"};
 

@@ -9,13 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double clock_s(clockid_t which) {
-    struct timespec t;
-    clock_gettime(which, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-static double now(void) { return clock_s(CLOCK_MONOTONIC); }
-static double cpu_now(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); } /* every thread of the process */
+#include "ref_timing.h"
 
 int main(int argc, char** argv) {
     if (argc != 3) { fprintf(stderr, "usage: ref_proj_trans LONLAT.bin OUT.bin\n"); return 2; }
