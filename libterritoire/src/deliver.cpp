@@ -306,7 +306,20 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
         if (progress) progress("deliver", msg);
     };
     Delivery out;
-    const nlohmann::json manifest_json = manifest_of(d);  // hashes every input once
+    nlohmann::json manifest_json = manifest_of(d);  // hashes every input once
+    // What this run writes besides the GeoPackage, relative to `dir` (maps: the folder, since
+    // which maps exist depends on the data).
+    const bool has_network = std::any_of(d.tables.begin(), d.tables.end(), [](const Table& t) { return t.name == "actors"; });
+    nlohmann::json outputs = nlohmann::json::array({"diagnostic.gpkg"});
+    if (options.geojson) outputs.push_back("geojson/");
+    if (has_network) {
+        outputs.push_back("network.graphml");
+        outputs.push_back("network.gexf");
+    }
+    if (options.maps) outputs.push_back("maps/");
+    if (options.sheets) outputs.push_back("sheets/index.html");
+    if (options.workbook) outputs.push_back("diagnostic.xlsx");
+    manifest_json["outputs"] = outputs;
     const std::string manifest = manifest_json.dump(2);
     const std::string manifest_compact = manifest_json.dump();
 
@@ -342,7 +355,6 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
 
     // The network files need the actors and links tables, which every analysed diagnostic has
     // (a diagnostic assembled by hand, as in the benchmarks, may not).
-    const bool has_network = std::any_of(d.tables.begin(), d.tables.end(), [](const Table& t) { return t.name == "actors"; });
     if (has_network) {
         out.graphml = dir / "network.graphml";
         out.gexf = dir / "network.gexf";
