@@ -48,19 +48,8 @@ const std::string kNbsp = "\u00a0";
 
 // "12 345,6": a no-break space between thousands from 10 000 on, a decimal comma. The values
 // drawn (counts, rates, lengths) are never negative.
-std::string fr_number(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, std::max(v, 0.0));
-    const std::string s = buf;
-    const auto sep = s.find_first_not_of("0123456789");  // '.' (or the C library's locale separator)
-    const std::string integer = s.substr(0, sep);
-    std::string out;
-    for (std::size_t i = 0; i < integer.size(); ++i) {
-        if (i > 0 && integer.size() > 4 && (integer.size() - i) % 3 == 0) out += kNbsp;
-        out += integer[i];
-    }
-    return sep == std::string::npos ? out : out + "," + s.substr(sep + 1);
-}
+// French numbers as everywhere else in the deliverables (style::french_number); never negative here.
+std::string fr_number(double v, int decimals) { return style::french_number(std::max(v, 0.0), decimals); }
 
 std::string plural(std::size_t n, const std::string& one, const std::string& many) {
     return fr_number(static_cast<double>(n), 0) + kNbsp + (n > 1 ? many : one);

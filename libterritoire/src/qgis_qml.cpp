@@ -291,25 +291,5 @@ std::string timestamp() {
     return buf;
 }
 
-std::string french_number(double v, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    std::string s = buf;
-    if (s.find('.') != std::string::npos) {
-        while (s.back() == '0') s.pop_back();
-        if (s.back() == '.') s.pop_back();
-    }
-    if (s == "-0") s = "0";
-    const auto dot = s.find('.');
-    std::string integer = s.substr(0, dot), fraction = dot == std::string::npos ? "" : "," + s.substr(dot + 1);
-    const bool negative = !integer.empty() && integer[0] == '-';
-    if (negative) integer.erase(0, 1);
-    std::string grouped;
-    for (std::size_t i = 0; i < integer.size(); ++i) {
-        if (i > 0 && (integer.size() - i) % 3 == 0) grouped += "\u202f";  // narrow no-break space
-        grouped += integer[i];
-    }
-    return (negative ? "-" : "") + grouped + fraction;
-}
 
 }  // namespace territoire::qgis

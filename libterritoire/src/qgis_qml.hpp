@@ -79,6 +79,6 @@ std::vector<StyleSpec> layer_styles(const Diagnostic& d);
 std::string timestamp();
 
 /// French number for legends: up to `decimals` decimals, comma separator, thin thousand groups.
-std::string french_number(double v, int decimals);
+
 
 }  // namespace territoire::qgis

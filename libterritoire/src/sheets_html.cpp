@@ -40,22 +40,8 @@ using Items = std::vector<TemplateData>;
 // ---------------------------------------------------------------------------------------------
 // Values as French readers expect them
 
-const std::string kNbsp = "\u00a0";  // thousands separator: no line break inside a number
 
-std::string group_thousands(const std::string& digits) {
-    std::string out;
-    const std::size_t n = digits.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i && (n - i) % 3 == 0) out += kNbsp;
-        out += digits[i];
-    }
-    return out;
-}
-
-std::string format_integer(long long v) {
-    const std::string digits = std::to_string(v < 0 ? -static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v));
-    return (v < 0 ? "-" : "") + group_thousands(digits);
-}
+std::string format_integer(long long v) { return style::french_number(static_cast<double>(v), 0); }
 
 // Reals: whole numbers without decimals; otherwise none from 100 on, one from 1 on, three below
 // (betweenness, small shares), so that a column of values lines up; decimal comma. docs/sheets.md
@@ -64,13 +50,7 @@ std::string format_real(double v) {
     if (!std::isfinite(v)) return "—";
     const double a = std::fabs(v);
     const int decimals = a == std::floor(a) || a >= 100 ? 0 : a >= 1 ? 1 : 3;
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, a);
-    const std::string s = buf;
-    const auto dot = s.find('.');
-    std::string out = group_thousands(s.substr(0, dot));
-    if (dot != std::string::npos) out += "," + s.substr(dot + 1);
-    return (v < 0 && s.find_first_not_of("0.") != std::string::npos ? "-" : "") + out;
+    return style::french_number(v, decimals);
 }
 
 // A cell for display; NULL gives an empty text (templates test it with {{#name}} / {{^name}}).

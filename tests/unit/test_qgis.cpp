@@ -67,11 +67,11 @@ TEST_CASE("xml builder escapes and indents", "[qgis]") {
 }
 
 TEST_CASE("french numbers for legends", "[qgis]") {
-    CHECK(qgis::french_number(12345.678, 1) == "12\u202f345,7");
-    CHECK(qgis::french_number(0.5, 2) == "0,5");
-    CHECK(qgis::french_number(3, 0) == "3");
-    CHECK(qgis::french_number(-0.0001, 1) == "0");
-    CHECK(qgis::french_number(-1234, 0) == "-1\u202f234");
+    CHECK(style::french_number(12345.678, 1) == "12\u00a0345,7");
+    CHECK(style::french_number(0.5, 2) == "0,50");
+    CHECK(style::french_number(3, 0) == "3");
+    CHECK(style::french_number(-0.0001, 1) == "0,0");
+    CHECK(style::french_number(-1234, 0) == "-1\u00a0234");
 }
 
 TEST_CASE("style catalogue: palette of style.hpp, one default per layer", "[qgis]") {
