@@ -584,7 +584,7 @@ MapPage network_page(const Diagnostic& d, const World& w) {
     MapPage m;
     m.stem = "reseau";
     m.title = "Réseau de coopération";
-    m.subtitle = plural(d.links.size(), "lien", "liens") + (d.network.directed ? " orientés (sens non dessiné)" : "") + ", " +
+    m.subtitle = plural(d.links.size(), "lien", "liens") + (d.network.directed ? " orientés" : "") + ", " +
                  plural(static_cast<std::size_t>(d.network.communities), "communauté", "communautés");
     m.legend.push_back({"Acteurs par famille", category_entries(families_of(d), LegendEntry::Symbol::circle, kActorRadius)});
 
@@ -603,6 +603,9 @@ MapPage network_page(const Diagnostic& d, const World& w) {
     } else {
         lines.entries.push_back({LegendEntry::Symbol::line, kLinkColour, width_of(wmin), "poids " + fr_number(wmin, dec), kLinkOpacity});
     }
+    if (d.network.directed)
+        lines.entries.push_back({LegendEntry::Symbol::line, kLinkColour, 1.2,
+                                 "réseau orienté" + kNbsp + ": la flèche pointe vers l'acteur de destination", kLinkOpacity});
     if (bridges > 0)
         lines.entries.push_back({LegendEntry::Symbol::line, kInk, 1.1,
                                  "pont" + kNbsp + ": sans ce lien, le réseau se coupe (" + fr_number(static_cast<double>(bridges), 0) + ")",
@@ -620,13 +623,27 @@ MapPage network_page(const Diagnostic& d, const World& w) {
     m.draw_map = [&d, &w, drawn, width_of](Scene& scene, const Frame& f) {
         draw_areas(scene, f, w, [](std::size_t) { return kAreaBackground; }, Stroke{kAreaBorder, 0.35});
         draw_outline(scene, f, w);
+        auto degree = [&](std::size_t i) { return i < d.measures.size() ? d.measures[i].degree : 0; };
         scene.group("liens");
         for (bool bridges_pass : {false, true}) {  // bridges on top
             for (const Drawn& l : drawn) {
                 if (l.bridge != bridges_pass) continue;
                 const Pt a = f(*w.actors[l.a]), b = f(*w.actors[l.b]);
-                if (l.bridge) scene.polyline({a, b}, Stroke{kInk, std::max(1.1, width_of(l.weight)), kBridgeOpacity, true});
-                else scene.polyline({a, b}, Stroke{kLinkColour, width_of(l.weight), kLinkOpacity, true});
+                const double width = l.bridge ? std::max(1.1, width_of(l.weight)) : width_of(l.weight);
+                const style::Rgb colour = l.bridge ? kInk : kLinkColour;
+                const double opacity = l.bridge ? kBridgeOpacity : kLinkOpacity;
+                scene.polyline({a, b}, Stroke{colour, width, opacity, true});
+                if (!d.network.directed) continue;
+                // The direction: an arrowhead whose tip touches the destination's circle.
+                const double dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
+                const double head = 2.0 + 1.5 * width, gap = node_radius(degree(l.b)) + 0.4;
+                if (len <= gap + head) continue;
+                const double ux = dx / len, uy = dy / len;
+                const Pt tip{b.x - ux * gap, b.y - uy * gap};
+                const Pt base{tip.x - ux * head, tip.y - uy * head};
+                const double half = 0.45 * head;
+                scene.polygon({{tip, {base.x - uy * half, base.y + ux * half}, {base.x + uy * half, base.y - ux * half}}},
+                              Paint{colour, std::min(1.0, opacity + 0.2)}, std::nullopt);
             }
         }
         scene.group("acteurs");
@@ -634,7 +651,6 @@ MapPage network_page(const Diagnostic& d, const World& w) {
         std::vector<std::size_t> order;
         for (std::size_t i = 0; i < d.actors.size(); ++i)
             if (w.actors[i]) order.push_back(i);
-        auto degree = [&](std::size_t i) { return i < d.measures.size() ? d.measures[i].degree : 0; };
         // Small nodes on top of big ones would hide nothing; big ones last hide the small: draw big first.
         std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return degree(x) > degree(y); });
         for (std::size_t i : order)

@@ -371,3 +371,18 @@ def test_an_object_whose_participants_were_all_rejected_is_not_listed(tmp_path):
 def test_the_network_contract_is_checked(edges, weights, directed):
     with pytest.raises(territoire.Error):
         _core._analyse_network(3, edges, weights, directed)
+
+
+def test_directed_network_map_draws_one_arrowhead_per_link(tmp_path):
+    import xml.etree.ElementTree as ET
+    edges = [(0, 10), (10, 0), (5, 27), (33, 8), (14, 2)]  # two-way pair 0 <-> 10 included
+    project = write_graph_project(tmp_path, 40, edges, directed=True)
+    territoire.run(project, tmp_path / "out", sheets=False, workbook=False)
+    svg = ET.parse(tmp_path / "out" / "maps" / "reseau.svg").getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    links = next(g for g in svg.iter(ns + "g") if g.get("id") == "liens")
+    lines = [p for p in links.iter(ns + "path") if p.get("fill") == "none"]
+    heads = [p for p in links.iter(ns + "path") if p.get("fill") != "none" and p.get("d", "").endswith("Z")]
+    assert len(lines) == len(edges) and len(heads) == len(edges)
+    text = "".join(t.text or "" for t in svg.iter(ns + "text"))
+    assert "la flèche pointe vers l'acteur de destination" in text and "liens orientés" in text
