@@ -79,11 +79,33 @@ Element symbol_layer(const StyleSpec& spec, const SymbolClass& c) {
     return layer;
 }
 
+// An arrowhead at the line's last vertex (the link's destination), drawn back from the vertex so
+// that the destination's own marker does not hide its tip: QGIS's MarkerLine symbol layer with a
+// filled_arrowhead marker, rotated along the line (the QML QGIS 3.22 itself writes for it).
+Element arrowhead_layer(const SymbolClass& c, const std::string& name) {
+    Element marker("layer");
+    marker.attr("class", "SimpleMarker").attr("enabled", "1").attr("locked", "0").attr("pass", "0");
+    marker.add(option_map({{"name", "filled_arrowhead"}, {"color", rgba(c.colour)}, {"outline_style", "no"},
+                           {"size", xml::number(std::max(2.0, 4 * c.size))}, {"size_unit", "MM"}, {"angle", "0"},
+                           {"horizontal_anchor_point", "1"}, {"vertical_anchor_point", "1"}}));
+    marker.add(data_defined(""));
+    Element sub("symbol");
+    sub.attr("type", "marker").attr("name", name).attr("alpha", "1").attr("clip_to_extent", "1").attr("force_rhr", "0");
+    sub.add(data_defined("")).add(marker);
+    Element layer("layer");
+    layer.attr("class", "MarkerLine").attr("enabled", "1").attr("locked", "0").attr("pass", "0");
+    layer.add(option_map({{"placement", "lastvertex"}, {"rotate", "1"}, {"offset_along_line", "2"},
+                          {"offset_along_line_unit", "MM"}, {"interval", "3"}, {"interval_unit", "MM"}}));
+    layer.add(data_defined("")).add(sub);
+    return layer;
+}
+
 Element symbol(const StyleSpec& spec, const SymbolClass& c, const std::string& name) {
     Element s("symbol");
     s.attr("type", spec.shape == Shape::point ? "marker" : spec.shape == Shape::line ? "line" : "fill");
     s.attr("name", name).attr("alpha", "1").attr("clip_to_extent", "1").attr("force_rhr", "0");
     s.add(data_defined("")).add(symbol_layer(spec, c));
+    if (spec.shape == Shape::line && spec.arrow) s.add(arrowhead_layer(c, "@" + name + "@1"));
     return s;
 }
 

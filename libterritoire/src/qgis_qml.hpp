@@ -40,6 +40,7 @@ struct StyleSpec {
     std::string class_method;       ///< graduated: "Quantile" (recorded in the QML)
     std::string size_expression;    ///< optional data-defined marker size (mm)
     bool hollow = false;            ///< polygons: outline only
+    bool arrow = false;             ///< lines: an arrowhead at the last vertex (directed links)
     style::Rgb outline{60, 60, 60};
     double outline_width = 0.26;    ///< mm
     double opacity = 1.0;           ///< layer opacity

@@ -235,9 +235,12 @@ void place_styles(const Table& t, std::vector<StyleSpec>& out) {
     out.push_back(named);
 }
 
-void link_styles(const Table& t, std::vector<StyleSpec>& out) {
+void link_styles(const Diagnostic& d, const Table& t, std::vector<StyleSpec>& out) {
     StyleSpec weight = graduated_size(t, Shape::line, "weight", "Liens par poids",
-                                      "Épaisseur selon le poids du lien (5 classes par quantiles).", 0.2, 1.4, {49, 54, 149});
+                                      std::string("Épaisseur selon le poids du lien (5 classes par quantiles).") +
+                                          (d.network.directed ? " Flèche vers l'acteur de destination." : ""),
+                                      0.2, 1.4, {49, 54, 149});
+    weight.arrow = d.network.directed;
     weight.opacity = 0.6;
     weight.is_default = true;
     out.push_back(weight);
@@ -255,6 +258,7 @@ void link_styles(const Table& t, std::vector<StyleSpec>& out) {
     unknown.value = "inconnu";
     across.classes = {yes, no, unknown};
     across.opacity = 0.8;
+    across.arrow = d.network.directed;
     out.push_back(across);
 }
 
@@ -310,7 +314,7 @@ std::vector<StyleSpec> layer_styles(const Diagnostic& d) {
     if (const Table* t = find_table(d, "areas")) area_styles(d, *t, out);
     if (const Table* t = find_table(d, "actors")) actor_styles(*t, out);
     if (const Table* t = find_table(d, "places")) place_styles(*t, out);
-    if (const Table* t = find_table(d, "cooperation_links")) link_styles(*t, out);
+    if (const Table* t = find_table(d, "cooperation_links")) link_styles(d, *t, out);
     if (const Table* t = find_table(d, "area_links")) area_link_styles(*t, out);
     if (const Table* t = find_table(d, "communities")) community_styles(*t, out);
     return out;
