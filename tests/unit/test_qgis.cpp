@@ -137,3 +137,26 @@ TEST_CASE("style catalogue: areas with population get rate choropleths, the acto
     CHECK(styles[2].classes.back().upper == 10000);
     CHECK_FALSE(styles[3].label_expression.empty());
 }
+
+TEST_CASE("style catalogue: links of a directed network end with an arrowhead", "[qgis]") {
+    Diagnostic d;
+    territoire::Table links{"cooperation_links", "Liens", "", territoire::GeometryType::linestring, {}, {}, {}};
+    links.fields = {{"link_id", territoire::FieldType::text, "Identifiant"},
+                    {"weight", territoire::FieldType::real, "Poids"},
+                    {"crosses_areas", territoire::FieldType::boolean, "Relie deux zones"}};
+    for (int i = 1; i <= 6; ++i) {
+        links.rows.push_back({std::string("l") + std::to_string(i), static_cast<double>(i), i % 2 == 0});
+        links.geometries.push_back({});
+    }
+    d.tables.push_back(links);
+    for (const bool directed : {false, true}) {
+        d.network.directed = directed;
+        const auto styles = qgis::layer_styles(d);
+        REQUIRE_FALSE(styles.empty());
+        for (const auto& s : styles) {
+            const std::string qml = qgis::qml(s, d.tables[0]);
+            CHECK((qml.find("class=\"MarkerLine\"") != std::string::npos) == directed);
+            CHECK((qml.find("filled_arrowhead") != std::string::npos) == directed);
+        }
+    }
+}
