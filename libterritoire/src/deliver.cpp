@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <future>
 #include <iomanip>
 #include <sstream>
 
@@ -340,18 +341,32 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
         write_workbook(d, out.workbook);
     }
 
-    out.geopackage = dir / "diagnostic.gpkg";
-    say("écriture de " + out.geopackage.string());
-    write_geopackage(d, out.geopackage, manifest_compact);
-
+    // The GeoJSON files do not depend on the GeoPackage: they are written on another thread
+    // meanwhile (each GDAL dataset is used by one thread; GDAL's error handlers and the C locale
+    // are per thread). On national files this takes the GeoJSON off the critical path.
+    std::future<std::vector<fs::path>> geojson;
     if (options.geojson) {
         const fs::path gdir = dir / "geojson";
         fs::create_directories(gdir, ec);
         if (ec) throw OutputError(gdir.string() + " : dossier impossible à créer");
         say("écriture des GeoJSON dans " + gdir.string());
-        for (const auto& t : d.tables)
-            if (t.geometry_type != GeometryType::none) out.geojson.push_back(write_geojson(d, t, gdir));
+        geojson = std::async(std::launch::async, [&d, gdir] {
+            const detail::CLocaleScope thread_c_locale;
+            std::vector<fs::path> files;
+            for (const auto& t : d.tables)
+                if (t.geometry_type != GeometryType::none) files.push_back(write_geojson(d, t, gdir));
+            return files;
+        });
     }
+    out.geopackage = dir / "diagnostic.gpkg";
+    say("écriture de " + out.geopackage.string());
+    try {
+        write_geopackage(d, out.geopackage, manifest_compact);
+    } catch (...) {
+        if (geojson.valid()) geojson.wait();  // the thread reads `d`: it must end first
+        throw;
+    }
+    if (geojson.valid()) out.geojson = geojson.get();
 
     // The network files need the actors and links tables, which every analysed diagnostic has
     // (a diagnostic assembled by hand, as in the benchmarks, may not).
