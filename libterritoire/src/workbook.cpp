@@ -323,10 +323,14 @@ void finish_sheet(Book& book, lxw_worksheet* ws, const std::string& sheet, const
     book.check(worksheet_set_footer(ws, "&RPage &P / &N"), sheet);
 }
 
+// Rows of data an Excel sheet can hold under its header (1 048 576 rows in all).
+constexpr std::size_t kMaxDataRows = 1048575;
+
 // One sheet per table: one column per field (its French alias as header), plus longitude and
-// latitude for point layers when `to_wgs84` is given.
+// latitude for point layers when `to_wgs84` is given. A table longer than a sheet keeps its first
+// kMaxDataRows rows; the sheet's name goes to `truncated` (the GeoPackage has every row).
 void write_table_sheet(Book& book, const std::string& sheet, const Table& t, const detail::Transformer* to_wgs84,
-                       std::size_t& cut) {
+                       std::size_t& cut, std::vector<std::string>& truncated) {
     lxw_worksheet* ws = book.add_sheet(sheet);
     std::vector<Column> columns;
     for (const auto& f : t.fields) columns.push_back({f.alias.empty() ? f.name : f.alias, workbook::number_format(f), 0});
@@ -335,7 +339,9 @@ void write_table_sheet(Book& book, const std::string& sheet, const Table& t, con
         columns.push_back({"Longitude (WGS 84)", kDegrees, 0});
         columns.push_back({"Latitude (WGS 84)", kDegrees, 0});
     }
-    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const std::size_t rows = std::min(t.rows.size(), kMaxDataRows);
+    if (rows < t.rows.size()) truncated.push_back(sheet);
+    for (std::size_t r = 0; r < rows; ++r) {
         const auto row = static_cast<lxw_row_t>(r + 1);
         for (std::size_t c = 0; c < t.fields.size(); ++c)
             write_value(book, ws, sheet, row, static_cast<lxw_col_t>(c), t.rows[r][c], columns[c], cut);
@@ -346,13 +352,13 @@ void write_table_sheet(Book& book, const std::string& sheet, const Table& t, con
             write_value(book, ws, sheet, row, c + 1, Value(p->y), columns[c + 1], cut);
         }
     }
-    finish_sheet(book, ws, sheet, t.title, columns, t.rows.size());
+    finish_sheet(book, ws, sheet, t.title, columns, rows);
 }
 
 // The « Sommaire »: one row per table sheet (link, title, description, rows, GeoPackage layer,
 // geometry), then a few notes on how to read the workbook.
 void write_summary_sheet(Book& book, lxw_worksheet* ws, const Diagnostic& d, const std::vector<std::string>& sheets,
-                         std::size_t cut) {
+                         std::size_t cut, const std::vector<std::string>& truncated) {
     const std::string sheet = workbook::kSummarySheet;
     std::vector<Column> columns{{"Feuille", "", 0},           {"Contenu", "", 0},
                                 {"Description", "", 0},       {"Lignes", "#,##0", 0},
@@ -382,6 +388,9 @@ void write_summary_sheet(Book& book, lxw_worksheet* ws, const Diagnostic& d, con
     if (cut > 0)
         notes.push_back(std::to_string(cut) + " texte(s) plus long(s) que la limite d'Excel (32 767 caractères) "
                         "coupé(s), marqué(s) « […] » ; le texte entier est dans diagnostic.gpkg.");
+    for (const auto& name : truncated)
+        notes.push_back("Feuille « " + name + " » : seules les " + std::to_string(kMaxDataRows) +
+                        " premières lignes (limite d'Excel) ; toutes sont dans diagnostic.gpkg.");
     for (std::size_t i = 0; i < notes.size(); ++i) {
         std::string text = notes[i];
         workbook::fit_cell_text(text);
@@ -429,9 +438,10 @@ void write_workbook(const Diagnostic& d, const fs::path& file) {
         set_properties(book, d);
         lxw_worksheet* summary = book.add_sheet(workbook::kSummarySheet);
         std::size_t cut = 0;
+        std::vector<std::string> truncated;
         for (std::size_t i = 0; i < d.tables.size(); ++i)
-            write_table_sheet(book, sheets[i], d.tables[i], &*to_wgs84, cut);
-        write_summary_sheet(book, summary, d, sheets, cut);
+            write_table_sheet(book, sheets[i], d.tables[i], &*to_wgs84, cut, truncated);
+        write_summary_sheet(book, summary, d, sheets, cut, truncated);
         book.close();
     } catch (...) {
         fs::remove(tmp, ec);

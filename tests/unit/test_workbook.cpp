@@ -163,3 +163,17 @@ TEST_CASE("write_workbook: an OutputError names the file it cannot write, and no
     CHECK_FALSE(fs::exists(dir / "absent"));
     fs::remove_all(dir.parent_path());
 }
+
+TEST_CASE("write_workbook: a table longer than an Excel sheet keeps its first 1 048 575 rows", "[workbook]") {
+    // National files have more actors than a sheet has rows: the workbook is still written (it
+    // used to stop the whole run with an error), the GeoPackage keeping every row.
+    Diagnostic d;
+    Table big{"actors", "Acteurs", "", GeometryType::none, {{"n", FieldType::integer, "Numéro"}}, {}, {}};
+    big.rows.reserve(1048580);
+    for (std::int64_t i = 0; i < 1048580; ++i) big.rows.push_back({i});
+    d.tables = {big};
+    const fs::path dir = scratch("big");
+    REQUIRE_NOTHROW(write_workbook(d, dir / "diagnostic.xlsx"));
+    CHECK(fs::file_size(dir / "diagnostic.xlsx") > 1000000);
+    fs::remove_all(dir.parent_path());
+}
