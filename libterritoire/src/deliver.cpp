@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <iomanip>
 #include <sstream>
@@ -215,12 +216,19 @@ void commit_file(const fs::path& tmp, const fs::path& target) {
 
 namespace {
 
-// Writes a whole text file under a temporary name, then renames it.
-void write_text_file(const fs::path& target, const std::string& text) {
+// Writes a text file under a temporary name through `write`, then renames it.
+void write_text_file(const fs::path& target, const std::function<void(std::ostream&)>& write) {
     const std::string tmp = temp_name(target);
     {
         std::ofstream f(tmp, std::ios::binary);
-        f << text;
+        try {
+            write(f);
+        } catch (...) {
+            f.close();
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw;
+        }
         f.close();
         if (!f) {
             std::error_code ec;
@@ -229,6 +237,10 @@ void write_text_file(const fs::path& target, const std::string& text) {
         }
     }
     commit_file(tmp, target);
+}
+
+void write_text_file(const fs::path& target, const std::string& text) {
+    write_text_file(target, [&text](std::ostream& os) { os << text; });
 }
 
 OGRSpatialReference working_srs(const Diagnostic& d) {
@@ -374,8 +386,8 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
         out.graphml = dir / "network.graphml";
         out.gexf = dir / "network.gexf";
         say("écriture du réseau : " + out.graphml.filename().string() + ", " + out.gexf.filename().string());
-        write_text_file(out.graphml, to_graphml(d));
-        write_text_file(out.gexf, to_gexf(d));
+        write_text_file(out.graphml, [&d](std::ostream& os) { write_graphml(d, os); });
+        write_text_file(out.gexf, [&d](std::ostream& os) { write_gexf(d, os); });
     }
 
     out.manifest = dir / "manifest.json";

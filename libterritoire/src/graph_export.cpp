@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <ostream>
 #include <limits>
 
 namespace territoire {
@@ -87,19 +88,40 @@ Columns columns(const Table& t, const std::string& id_field, std::initializer_li
     return c;
 }
 
+// Text appended piece by piece and handed to the stream by the megabyte: a national diagnostic
+// has millions of actors, and its network file must not be built whole in memory.
+class Sink {
+public:
+    Sink(std::ostream& os, std::string start) : os_(os), buf_(std::move(start)) {}
+    ~Sink() { flush(); }
+    Sink& operator+=(const std::string& s) {
+        buf_ += s;
+        if (buf_.size() > (1u << 20)) flush();
+        return *this;
+    }
+    void flush() {
+        os_ << buf_;
+        buf_.clear();
+    }
+
+private:
+    std::ostream& os_;
+    std::string buf_;
+};
+
 }  // namespace
 
-std::string to_graphml(const Diagnostic& d) {
+void write_graphml(const Diagnostic& d, std::ostream& os) {
     const Table& actors = table_named(d, "actors");
     const Table& links = table_named(d, "cooperation_links");
     const Columns nc = columns(actors, "actor_id", {});
     const Columns ec = columns(links, "link_id", {"source_id", "target_id"});
     const Layout layout = layout_of(actors);
-    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    Sink out(os, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
                       "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
                       "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
-                      "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
+                      "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
     for (std::size_t i : nc.attributes) {
         const Field& f = actors.fields[i];
         out += "  <key id=\"n_" + f.name + "\" for=\"node\" attr.name=\"" + f.name + "\" attr.type=\"" +
@@ -136,10 +158,10 @@ std::string to_graphml(const Diagnostic& d) {
         out += "    </edge>\n";
     }
     out += "  </graph>\n</graphml>\n";
-    return out;
+    out.flush();
 }
 
-std::string to_gexf(const Diagnostic& d) {
+void write_gexf(const Diagnostic& d, std::ostream& os) {
     const Table& actors = table_named(d, "actors");
     const Table& links = table_named(d, "cooperation_links");
     const Columns nc = columns(actors, "actor_id", {});
@@ -147,12 +169,12 @@ std::string to_gexf(const Diagnostic& d) {
     const int name_col = actors.field_index("name");
     const int weight_col = links.field_index("weight");
     const Layout layout = layout_of(actors);
-    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    Sink out(os, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:viz=\"http://www.gexf.net/1.2draft/viz\" "
                       "version=\"1.2\">\n"
                       "  <meta>\n    <creator>libterritoire " +
                       std::string(version()) + "</creator>\n    <description>" + xml::escape(d.project.name) +
-                      " : réseau de coopération</description>\n  </meta>\n";
+                      " : réseau de coopération</description>\n  </meta>\n");
     out += "  <graph mode=\"static\" defaultedgetype=\"" + std::string(d.network.directed ? "directed" : "undirected") + "\">\n";
     out += "    <attributes class=\"node\" mode=\"static\">\n";
     for (std::size_t k = 0; k < nc.attributes.size(); ++k) {
@@ -201,7 +223,7 @@ std::string to_gexf(const Diagnostic& d) {
         out += "        </attvalues>\n      </edge>\n";
     }
     out += "    </edges>\n  </graph>\n</gexf>\n";
-    return out;
+    out.flush();
 }
 
 }  // namespace territoire

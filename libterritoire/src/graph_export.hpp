@@ -1,8 +1,8 @@
-// graph_export.hpp — the cooperation network as GraphML and GEXF text (graph_export.cpp).
+// graph_export.hpp — the cooperation network as GraphML and GEXF text, streamed (graph_export.cpp).
 // Internal: deliver() writes them as DIR/network.graphml and DIR/network.gexf.
 #pragma once
 
-#include <string>
+#include <ostream>
 
 #include "territoire/pipeline.hpp"
 
@@ -10,9 +10,9 @@ namespace territoire {
 
 /// GraphML: one node per actor with every field of `actors` (plus easting/northing in the working
 /// CRS and x/y positions for Gephi), one edge per row of `cooperation_links` with its fields.
-std::string to_graphml(const Diagnostic& d);
+void write_graphml(const Diagnostic& d, std::ostream& out);
 
 /// GEXF 1.2: the same attributes, positions as viz:position, edge weights as `weight`.
-std::string to_gexf(const Diagnostic& d);
+void write_gexf(const Diagnostic& d, std::ostream& out);
 
 }  // namespace territoire
