@@ -403,10 +403,11 @@ Table summary_table(const Context& c, const Mixing& mx, const std::vector<double
         isolated += x.degree == 0;
         cut += x.is_cut_vertex;
     }
-    for (const auto& [id, g] : components) {
+    for (const auto& [id, g] : components) {  // components of two actors or more
         largest = std::max(largest, g.members.size());
-        multi += g.members.size() >= 2;
+        ++multi;
     }
+    if (largest == 0 && n > 0) largest = 1;  // only isolated actors
     for (const auto& [key, p] : area_links) {  // links whose two actors have an area
         with_areas += p.links;
         if (key.first != key.second) across += p.links;
@@ -449,7 +450,10 @@ Table summary_table(const Context& c, const Mixing& mx, const std::vector<double
 NetworkTables network_tables(Workspace& ws, const Diagnostic& d) {
     Context c{d, actor_index(d), {}};
     for (const auto& a : d.areas) c.area_names[a.id] = a.name;
-    const auto components = group_actors(c, [&](std::size_t i) { return d.measures[i].component; });
+    // Components of at least two actors: a component of one is an isolated actor (listed in
+    // network_isolated_actors), and national files have millions of them.
+    const auto components =
+        group_actors(c, [&](std::size_t i) { return d.measures[i].degree == 0 ? 0 : d.measures[i].component; });
     const auto communities = group_actors(c, [&](std::size_t i) { return d.measures[i].community; });
     const auto pairs = area_pairs(c);
     const auto lengths = link_lengths(c);
