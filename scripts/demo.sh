@@ -7,4 +7,5 @@ out="${1:-out/deux-sevres}"
 echo "== running: build/tools/territoire run data/sample/deux-sevres/project.toml -o $out"
 build/tools/territoire run data/sample/deux-sevres/project.toml -o "$out"
 echo
-echo "Open $(pwd)/$out/diagnostic.gpkg in QGIS; GeoJSON files are in $(pwd)/$out/geojson/."
+echo "In QGIS: Project > Open From > GeoPackage > $(pwd)/$out/diagnostic.gpkg (styled layers and an atlas)."
+echo "Maps: $(pwd)/$out/maps/  Identity sheets: $(pwd)/$out/sheets/index.html  Workbook: $(pwd)/$out/diagnostic.xlsx"
