@@ -41,6 +41,11 @@ struct RakingResult {
     double effective_n = 0;       ///< Kish: (Σw)² / Σw²
     double design_effect = 0;     ///< Kish: n / effective_n
     std::vector<CategoryFit> fit; ///< every category of every margin, in margin order
+    // Added by the statistics engine (issue 8), after the interface above:
+    int trim_rounds = 0;          ///< rounds of "trim, then re-rake" (0 without trim bounds)
+    bool bounds_met = true;       ///< every final weight / mean weight lies within the trim bounds (±0,1 %)
+    double min_weight_ratio = 0;  ///< smallest final weight / mean weight
+    double max_weight_ratio = 0;  ///< largest final weight / mean weight
 };
 
 /// Rakes `base_weights` so that, for every margin, the weighted count of each category equals its
