@@ -20,7 +20,7 @@ namespace {
 
 constexpr double kZ95 = 1.959963984540054;  ///< standard normal quantile 0,975
 constexpr double kTotalsTolerance = 1e-6;   ///< relative gap allowed between the margins' totals
-constexpr int kMaxTrimRounds = 50;          ///< rounds of "trim, then re-rake" at most
+constexpr int kMaxTrimRounds = 200;         ///< rounds of "trim, then re-rake" at most
 constexpr double kBoundsSlack = 1e-3;       ///< a weight ratio within 0,1 % of a bound meets it
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
