@@ -8,7 +8,6 @@ equal weights. Protection: for every withheld cell, the range of values compatib
 published cells and the sum relations of the table, by linear algebra (exact recovery) and by
 linear programming with counts >= 0 (scipy), must not be a single value.
 """
-import itertools
 import math
 import random
 
@@ -89,11 +88,6 @@ def rake(base, codes, margins, **kw):
     kw.setdefault("tolerance", 1e-10)
     kw.setdefault("max_iterations", 1000)
     return _core._rake(list(map(float, base)), [list(map(int, c)) for c in codes], margins, **kw)
-
-
-def sample(rng, n, sizes, probs=None):
-    return [[rng.choice(range(k), p=None if probs is None else probs[v]) for _ in range(n)]
-            for v, k in enumerate(sizes)]
 
 
 AGE = ("age", ["15-29", "30-44", "45-59", "60-74", "75+"], [5200.0, 6100.0, 6400.0, 5300.0, 2900.0])
