@@ -65,6 +65,10 @@ struct Estimate {
     double ci_low = 0;
     double ci_high = 0;
 };
+// (Statistics engine:) the methods are in docs/survey-method.md: linearisation for means, Wilson
+// with Kish's effective n for proportions. Without respondent (or with Σw = 0) estimate and bounds
+// are NaN; a mean of one respondent has NaN bounds. Weights must be finite and >= 0, proportions'
+// answers in [0, 1] (std::invalid_argument otherwise).
 Estimate weighted_mean(const std::vector<double>& y, const std::vector<double>& w);
 Estimate weighted_proportion(const std::vector<double>& y01, const std::vector<double>& w);
 

@@ -428,6 +428,8 @@ def check_protection(counts, min_cell):
 def test_single_withheld_area_in_a_column():
     # area B has 4 publics: withheld; without complements, column "public" total − the others = 4
     counts = table([[30, 50], [4, 30], [25, 45], [40, 60], [22, 33]])
+    primary = [[x < 10 for x in row] for row in counts]
+    assert ("exact", (1, 0)) in disclosed_cells(counts, primary)  # the checker sees the difference
     w = check_protection(counts, 10)
     assert w[1][0]
     assert w[4][0]  # smallest other public count (22) is the complement in the column
@@ -447,6 +449,18 @@ def test_chains_of_complements():
     counts = table([[3, 40], [35, 4], [50, 60], [12, 15], [70, 5]])
     w = check_protection(counts, 10)
     assert w[0][0] and w[1][1] and w[4][1]
+
+
+def test_cells_pinned_by_counts_never_negative():
+    """Rows A and C each have 12 respondents withheld in total and the column of the third group
+    has 24 withheld: both third-group cells are then 12 and everything else withheld in A and C is
+    0, although every line has two withheld cells or more. The audit withholds more."""
+    counts = table([[0, 15, 12, 0], [15, 1, 30, 60], [0, 60, 12, 0], [1, 15, 15, 4], [8, 4, 15, 4],
+                    [12, 8, 15, 15]])
+    pinned = [[1, 0, 1, 1, 0], [1, 1, 0, 0, 0], [1, 0, 1, 1, 0], [1, 0, 0, 1, 0], [1, 1, 0, 1, 0],
+              [1, 1, 0, 0, 0], [0, 0, 0, 0, 0]]
+    assert ("bounds", (0, 2)) in disclosed_cells(counts, [[bool(x) for x in row] for row in pinned])
+    check_protection(counts, 10)
 
 
 def test_zero_counts_are_withheld():
