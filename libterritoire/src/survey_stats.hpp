@@ -41,6 +41,11 @@ struct RakingResult {
     double effective_n = 0;       ///< Kish: (Σw)² / Σw²
     double design_effect = 0;     ///< Kish: n / effective_n
     std::vector<CategoryFit> fit; ///< every category of every margin, in margin order
+    // Added by the statistics engine (issue 8), after the interface above:
+    int trim_rounds = 0;          ///< rounds of "trim, then re-rake" (0 without trim bounds)
+    bool bounds_met = true;       ///< every final weight / mean weight lies within the trim bounds (±0,1 %)
+    double min_weight_ratio = 0;  ///< smallest final weight / mean weight
+    double max_weight_ratio = 0;  ///< largest final weight / mean weight
 };
 
 /// Rakes `base_weights` so that, for every margin, the weighted count of each category equals its
@@ -60,6 +65,10 @@ struct Estimate {
     double ci_low = 0;
     double ci_high = 0;
 };
+// (Statistics engine:) the methods are in docs/survey-method.md: linearisation for means, Wilson
+// with Kish's effective n for proportions. Without respondent (or with Σw = 0) estimate and bounds
+// are NaN; a mean of one respondent has NaN bounds. Weights must be finite and >= 0, proportions'
+// answers in [0, 1] (std::invalid_argument otherwise).
 Estimate weighted_mean(const std::vector<double>& y, const std::vector<double>& w);
 Estimate weighted_proportion(const std::vector<double>& y01, const std::vector<double>& w);
 

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "network.hpp"  // internal: the _analyse_network test hook
+#include "survey_stats.hpp"  // internal: the _rake, _weighted_* and _protect test hooks
 #include "territoire/error.hpp"
 #include "territoire/pipeline.hpp"
 #include "territoire/project.hpp"
@@ -236,6 +237,53 @@ PYBIND11_MODULE(_core, m) {
             return out;
         },
         py::arg("n"), py::arg("edges"), py::arg("weights"), py::arg("directed") = false, py::arg("threads") = 0);
+
+    // Private hooks for the tests of the survey statistics (issue 8): raking, estimates and
+    // small-cell protection on any input, to compare with numpy written in the tests.
+    // margins: list of (variable, [categories], [populations]); codes[v][i] as in survey::rake.
+    m.def(
+        "_rake",
+        [](const std::vector<double>& base, const std::vector<std::vector<int>>& codes,
+           const std::vector<std::tuple<std::string, std::vector<std::string>, std::vector<double>>>& margins,
+           double tolerance, int max_iterations, std::optional<double> trim_low, std::optional<double> trim_high) {
+            std::vector<territoire::survey::Margin> ms;
+            for (const auto& [variable, categories, population] : margins)
+                ms.push_back(territoire::survey::Margin{variable, categories, population});
+            territoire::survey::RakingOptions o;
+            o.tolerance = tolerance;
+            o.max_iterations = max_iterations;
+            o.trim_low = trim_low;
+            o.trim_high = trim_high;
+            const territoire::survey::RakingResult r = territoire::survey::rake(base, codes, ms, o);
+            py::list fit;
+            for (const auto& f : r.fit)
+                fit.append(py::make_tuple(f.variable, f.category, f.census_share, f.raw_share, f.weighted_share));
+            py::dict out;
+            out["weights"] = r.weights;
+            out["iterations"] = r.iterations;
+            out["converged"] = r.converged;
+            out["max_gap"] = r.max_gap;
+            out["effective_n"] = r.effective_n;
+            out["design_effect"] = r.design_effect;
+            out["fit"] = fit;
+            out["trim_rounds"] = r.trim_rounds;
+            out["bounds_met"] = r.bounds_met;
+            out["min_weight_ratio"] = r.min_weight_ratio;
+            out["max_weight_ratio"] = r.max_weight_ratio;
+            return out;
+        },
+        py::arg("base"), py::arg("codes"), py::arg("margins"), py::arg("tolerance") = 1e-6,
+        py::arg("max_iterations") = 100, py::arg("trim_low") = py::none(), py::arg("trim_high") = py::none());
+    auto estimate_tuple = [](const territoire::survey::Estimate& e) {
+        return py::make_tuple(e.n, e.weight_sum, e.estimate, e.ci_low, e.ci_high);
+    };
+    m.def("_weighted_mean", [estimate_tuple](const std::vector<double>& y, const std::vector<double>& w) {
+        return estimate_tuple(territoire::survey::weighted_mean(y, w));
+    });
+    m.def("_weighted_proportion", [estimate_tuple](const std::vector<double>& y, const std::vector<double>& w) {
+        return estimate_tuple(territoire::survey::weighted_proportion(y, w));
+    });
+    m.def("_protect", &territoire::survey::protect, py::arg("counts"), py::arg("min_cell"));
 
     m.def(
         "analyse",
