@@ -305,8 +305,49 @@ b_name = "Est"
     assert manifest["access"]["uses_network"] == 0
     assert manifest["access"]["kinds"]["cinéma"]["n_places"] == 2
     assert manifest["layers"]["access_grid"] == len(pts)
-    # Placeholder router: no isochrone geometry, so no row (the real engine gives discs here).
-    assert "isochrones" in manifest["layers"]
+    # Isochrones: the placeholder router gives no geometry (no row); the routing engine gives, in
+    # straight-line mode, discs around each place for 5, 10 and 15 minutes.
+    iso = read_layer(gpkg, "isochrones")
+    assert len(iso) in (0, len(PLACES) * 3)
+    for row in iso:
+        assert row["minutes"] in (5, 10, 15)
+        area = ogr.CreateGeometryFromWkt(row["_wkt"]).GetArea()
+        r = row["minutes"] * SPEED
+        assert math.pi * r * r * 0.95 <= area <= math.pi * (r + 40) ** 2 * 1.05
+
+
+def test_polygon_population(tmp_path):
+    """Population given as polygons: each is represented by a point on its surface (the centre of a
+    rectangle), and access_grid keeps the polygons."""
+    write_inputs(tmp_path)
+    ds = ogr.Open(str(tmp_path / "inputs.gpkg"), 1)
+    lyr = ds.CreateLayer("blocks", srs2154(), ogr.wkbPolygon)
+    lyr.CreateField(ogr.FieldDefn("hab", ogr.OFTInteger))
+    blocks = [(0, 0, 1000, 1000, 120), (1000, 0, 2000, 1000, 80), (2000, 1000, 3000, 2000, 50), (0, 1000, 1500, 2000, 0)]
+    for x0, y0, x1, y1, p in blocks:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        f.SetField("hab", p)
+        f.SetGeometry(square(x0, y0, x1, y1))
+        lyr.CreateFeature(f)
+    ds = None
+    toml = BASE + """
+[population]
+path = "inputs.gpkg"
+layer = "blocks"
+population_field = "hab"
+[access]
+kinds = ["cinéma"]
+decay = "step"
+"""
+    r, gpkg = run(tmp_path, toml)
+    grid = read_layer(gpkg, "access_grid")
+    assert len(grid) == len(blocks)
+    cinemas = [(x, y) for _, k, x, y, _ in PLACES if k == "cinéma"]
+    for row, (x0, y0, x1, y1, p) in zip(grid, blocks):
+        assert row["_wkt"].startswith("MULTIPOLYGON")
+        assert row["population"] == p
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        assert row["dist_m_cinema"] == pytest.approx(min(math.hypot(cx - x, cy - y) for x, y in cinemas), abs=1e-6)
 
 
 def test_filosofi_preset_cells(tmp_path):
