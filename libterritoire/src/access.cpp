@@ -420,6 +420,38 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
                                              "différents ne se rejoignent pas"));
     }
 
+    if (network) {
+        // Where cells and places join the streets: far joins and joins to a secondary piece of the
+        // network are reported (counted for cells, one by one for places).
+        constexpr double kFarSnap = 250;  // metres
+        const SourceSpec& streets = d.project.network->source;
+        std::size_t far = 0, off_main = 0;
+        for (const auto& snap : router->origin_snaps()) {
+            far += snap.distance_m > kFarSnap;
+            off_main += snap.component != 1;
+        }
+        if (far) {
+            d.problems.report(source_problem(pop_source, Severity::info, "far_from_network", {}, {},
+                                             std::to_string(far) + " carreau(x) à plus de 250 m de la rue la plus proche "
+                                             "(ce trajet jusqu'à la rue est compté en ligne droite)"));
+        }
+        if (off_main) {
+            d.problems.report(source_problem(streets, Severity::info, "cells_off_main_network", {}, {},
+                                             std::to_string(off_main) + " carreau(x) rattaché(s) à un morceau du réseau "
+                                             "autre que le principal : les lieux des autres morceaux leur sont inatteignables"));
+        }
+        const auto& place_snaps = router->destination_snaps();
+        for (std::size_t j = 0; j < d.places.size(); ++j) {
+            if (place_snaps[j].component == 1 && place_snaps[j].distance_m <= kFarSnap) continue;
+            d.problems.report(Problem{Severity::warning, "place_off_main_network", d.places[j].provenance.source, "access",
+                                      d.places[j].id, {},
+                                      "lieu « " + d.places[j].name + " » rattaché au réseau de rues à " +
+                                          std::to_string(static_cast<long long>(std::llround(place_snaps[j].distance_m))) + " m" +
+                                          (place_snaps[j].component == 1 ? std::string()
+                                                                         : std::string(", sur un morceau du réseau autre que le principal"))});
+        }
+    }
+
     const double max_m = spec.max_minutes * m_per_min;
     const double t0_m = spec.catchment_minutes * m_per_min;
     const access::Decay decay = spec.decay == "step" ? access::Decay::step : access::Decay::gaussian;

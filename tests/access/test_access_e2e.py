@@ -25,7 +25,11 @@ osr.UseExceptions()
 BIN = os.environ.get("TERRITOIRE_BIN", "territoire")
 X0, Y0 = 430000.0, 6590000.0  # Lambert-93, near Niort
 SPEED = 4.5 * 1000 / 60        # metres per minute
-OSM_FIXTURE = Path("/work/shared/realdata/osm-pbf-fixture-melun/osm_fixture.osm.pbf")
+# The Melun OSM fixture: the copy the project ships with the routing engine (tests/data/osm), else
+# the reference data's.
+OSM_FIXTURE = next((p for p in (Path(__file__).resolve().parents[1] / "data/osm/melun.osm.pbf",
+                                Path("/work/shared/realdata/osm-pbf-fixture-melun/osm_fixture.osm.pbf")) if p.exists()),
+                   Path("tests/data/osm/melun.osm.pbf"))
 
 AREAS = {"A1": (0, 1000), "A2": (1000, 2000), "A3": (2000, 3000)}  # x ranges (m from X0), y 0..2000
 PLACES = [  # id, kind, x, y (m from X0, Y0), capacity (None = missing)
@@ -416,37 +420,56 @@ def test_missing_population_field_named(tmp_path):
 
 
 def test_network_mode_on_osm_fixture(tmp_path):
-    """Street-network mode on the real OSM fixture (Melun). Network distances are never shorter
-    than straight lines; every cell is snapped. Skipped while the routing engine is the placeholder."""
+    """Street-network mode on the real OSM fixture (mimirsbrunn's Melun subset, realdata/SOURCES.md
+    §7): its streets near Vaux-le-Pénil are a few short, mostly disconnected pieces. Network distances
+    are never shorter than straight lines, every cell gets a snap distance, disconnected pieces are
+    reported. Skipped while the routing engine is the placeholder."""
     if not OSM_FIXTURE.exists():
         pytest.skip("fixture OSM absente : " + str(OSM_FIXTURE))
-    # A 2 km × 2 km territory around Melun's centre (2.6556 E, 48.5394 N), a population point every
-    # 200 m, two places.
     to2154 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-    cx, cy = to2154.transform(2.6556, 48.5394)
+    x0, y0 = to2154.transform(2.670, 48.503)
+    x1, y1 = to2154.transform(2.695, 48.528)
+    # Two libraries next to fixture streets (Vaux-le-Pénil), a population point every 200 m.
+    places = {"L1": to2154.transform(2.6836, 48.5080), "L2": to2154.transform(2.6880, 48.5248)}
     drv = ogr.GetDriverByName("GPKG")
     ds = drv.CreateDataSource(str(tmp_path / "melun.gpkg"))
     srs = srs2154()
-    def poly(x0, y0, x1, y1):
-        return ogr.CreateGeometryFromWkt(f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))")
+
+    def poly(a, b, c, d):
+        return ogr.CreateGeometryFromWkt(f"POLYGON(({a} {b},{c} {b},{c} {d},{a} {d},{a} {b}))")
     lyr = ds.CreateLayer("territory", srs, ogr.wkbPolygon)
-    f = ogr.Feature(lyr.GetLayerDefn()); f.SetGeometry(poly(cx - 1000, cy - 1000, cx + 1000, cy + 1000)); lyr.CreateFeature(f)
+    f = ogr.Feature(lyr.GetLayerDefn())
+    f.SetGeometry(poly(x0, y0, x1, y1))
+    lyr.CreateFeature(f)
     lyr = ds.CreateLayer("areas", srs, ogr.wkbPolygon)
     lyr.CreateField(ogr.FieldDefn("code", ogr.OFTString))
-    for code, (a, b) in {"W": (-1000, 0), "E": (0, 1000)}.items():
-        f = ogr.Feature(lyr.GetLayerDefn()); f.SetField("code", code)
-        f.SetGeometry(poly(cx + a, cy - 1000, cx + b, cy + 1000)); lyr.CreateFeature(f)
+    xm = (x0 + x1) / 2
+    for code, (a, b) in {"W": (x0, xm), "E": (xm, x1)}.items():
+        f = ogr.Feature(lyr.GetLayerDefn())
+        f.SetField("code", code)
+        f.SetGeometry(poly(a, y0, b, y1))
+        lyr.CreateFeature(f)
     lyr = ds.CreateLayer("pop", srs, ogr.wkbPoint)
     lyr.CreateField(ogr.FieldDefn("hab", ogr.OFTReal))
-    for i in range(10):
-        for j in range(10):
-            f = ogr.Feature(lyr.GetLayerDefn()); f.SetField("hab", 10.0)
-            f.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT({cx - 900 + 200 * i} {cy - 900 + 200 * j})")); lyr.CreateFeature(f)
+    n_cells = 0
+    x = x0 + 100
+    while x < x1:
+        y = y0 + 100
+        while y < y1:
+            f = ogr.Feature(lyr.GetLayerDefn())
+            f.SetField("hab", 10.0)
+            f.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT({x} {y})"))
+            lyr.CreateFeature(f)
+            n_cells += 1
+            y += 200
+        x += 200
     lyr = ds.CreateLayer("places", srs, ogr.wkbPoint)
     lyr.CreateField(ogr.FieldDefn("pid", ogr.OFTString))
-    for pid, (dx, dy) in {"L1": (-300, 200), "L2": (400, -500)}.items():
-        f = ogr.Feature(lyr.GetLayerDefn()); f.SetField("pid", pid)
-        f.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT({cx + dx} {cy + dy})")); lyr.CreateFeature(f)
+    for pid, (px, py) in places.items():
+        f = ogr.Feature(lyr.GetLayerDefn())
+        f.SetField("pid", pid)
+        f.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT({px} {py})"))
+        lyr.CreateFeature(f)
     ds = None
     toml = f"""
 [territory]
@@ -475,21 +498,26 @@ max_minutes = 60
         pytest.skip("moteur de réseau de rues pas encore fusionné (read_street_lines : « pas encore disponible ») : "
                     "ce test s'active tout seul quand il l'est")
     assert r.returncode == 0, r.stdout + r.stderr
+    assert "accessibilité à pied : distances réseau de rues" in r.stdout
     grid = read_layer(gpkg, "access_grid")
-    assert len(grid) == 100
+    assert len(grid) == n_cells
     assert all(row["distance_mode"] == "reseau" for row in grid)
     assert all(row["snap_m"] is not None and row["snap_m"] >= 0 for row in grid)
-    places = {"L1": (cx - 300, cy + 200), "L2": (cx + 400, cy - 500)}
     reached = 0
     for row in grid:
         if row["dist_m_bibliotheque"] is None:
             continue
         reached += 1
         x, y = ogr.CreateGeometryFromWkt(row["_wkt"]).GetPoint_2D(0)
-        straight = math.hypot(x - places[row["nearest_bibliotheque"]][0], y - places[row["nearest_bibliotheque"]][1])
-        assert row["dist_m_bibliotheque"] >= straight - 1e-6
+        px, py = places[row["nearest_bibliotheque"]]
+        # The network path is never shorter than the straight line, and includes the snap.
+        assert row["dist_m_bibliotheque"] >= math.hypot(x - px, y - py) - 1e-6
+        assert row["dist_m_bibliotheque"] >= row["snap_m"] - 1e-6
     assert reached > 0
     summary = {(row["indicator"], row["kind"]): row for row in read_layer(gpkg, "access_summary")}
     assert summary[("uses_network", None)]["value"] == 1
     assert summary[("network_edges", None)]["value"] > 0
-    assert "réseau de rues" in r.stdout
+    assert summary[("network_components", None)]["value"] > 1  # the fixture's streets are in pieces
+    assert any(row["kind"] == "network_components" for row in read_layer(gpkg, "data_quality"))
+    isochrones = read_layer(gpkg, "isochrones")
+    assert {row["place_id"] for row in isochrones} <= set(places)
