@@ -43,13 +43,14 @@ std::vector<double> two_step_fca(const std::vector<double>& population, const st
 }
 
 namespace {
-// (value, weight) pairs with a positive weight, sorted by value; their total weight and weighted mean.
+// (value, weight) pairs with a positive weight, sorted by value when asked; their total weight and
+// weighted mean.
 struct Weighted {
     std::vector<std::pair<double, double>> items;
     double total = 0;
     double mean = 0;
 };
-Weighted weighted(const std::vector<double>& values, const std::vector<double>& weights) {
+Weighted weighted(const std::vector<double>& values, const std::vector<double>& weights, bool sorted = true) {
     Weighted w;
     double sum = 0;
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -58,7 +59,7 @@ Weighted weighted(const std::vector<double>& values, const std::vector<double>& 
         w.total += weights[i];
         if (std::isfinite(values[i])) sum += weights[i] * values[i];
     }
-    std::sort(w.items.begin(), w.items.end());
+    if (sorted) std::sort(w.items.begin(), w.items.end());
     if (w.total > 0) w.mean = sum / w.total;
     return w;
 }
@@ -78,7 +79,7 @@ std::optional<double> weighted_gini(const std::vector<double>& values, const std
 }
 
 std::optional<double> weighted_theil(const std::vector<double>& values, const std::vector<double>& weights) {
-    const Weighted w = weighted(values, weights);
+    const Weighted w = weighted(values, weights, false);
     if (!(w.total > 0) || !(w.mean > 0)) return std::nullopt;
     double sum = 0;
     for (const auto& [x, wt] : w.items) {
