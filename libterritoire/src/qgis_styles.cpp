@@ -181,6 +181,10 @@ void area_styles(const Diagnostic& d, const Table& t, std::vector<StyleSpec>& ou
         if (!d.places.empty())
             out.push_back(choropleth(t, "n_places", "Nombre de lieux", "Nombre de lieux (pas de population : effectifs bruts)"));
     }
+    // Access (docs/access.md): the population-weighted mean walking time of each measured kind.
+    for (const auto& f : t.fields)
+        if (f.name.rfind("time_mean_min_", 0) == 0 && !numbers(t, f.name).empty())
+            out.push_back(choropleth(t, f.name, "Temps moyen " + f.name.substr(14, 16), f.alias));
     StyleSpec outline = base(t.name, Shape::polygon, "Contours des zones", "Limites des zones et leurs noms.");
     outline.classes = {one_class("Zone", {255, 255, 255}, 0)};
     outline.hollow = true;

@@ -77,6 +77,8 @@ EXPECTED = {
 def expected_style(name):
     if name.startswith('Temps à pied '):
         return ('graduatedSymbol', 'time_min_' + name[len('Temps à pied '):])
+    if name.startswith('Temps moyen '):
+        return ('graduatedSymbol', 'time_mean_min_' + name[len('Temps moyen '):])
     return EXPECTED.get(name, ('?', None))
 
 # Styles that label features (area names, place names, territory name).
