@@ -3,6 +3,7 @@
 // outputs, 2 = wrong command line, 3 = unexpected internal error.
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -60,6 +61,63 @@ void print_network(const territoire::Diagnostic& d, std::ostream& out) {
     out << "\n";
 }
 
+// The access lines of the summary (docs/access.md), from the access_summary table.
+void print_access(const territoire::Diagnostic& d, std::ostream& out) {
+    const territoire::Table* t = nullptr;
+    for (const auto& table : d.tables)
+        if (table.name == "access_summary") t = &table;
+    if (!t) return;
+    auto text = [](const territoire::Value& v) { return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : std::string(); };
+    auto number = [](const territoire::Value& v) -> std::optional<double> {
+        if (std::holds_alternative<double>(v)) return std::get<double>(v);
+        return std::nullopt;
+    };
+    std::map<std::string, const std::vector<territoire::Value>*> general;
+    std::map<std::string, std::map<std::string, std::optional<double>>> kinds;
+    for (const auto& row : t->rows) {
+        const std::string kind = text(row[1]);
+        if (kind.empty()) general[text(row[0])] = &row;
+        else kinds[kind][text(row[0])] = number(row[3]);
+    }
+    auto value = [&](const char* code) { return general.count(code) ? number((*general[code])[3]).value_or(0) : 0.0; };
+    out << "  accessibilité à pied : distances " << (general.count("distance_mode") ? text((*general["distance_mode"])[4]) : "")
+        << " ; " << thousands(static_cast<std::size_t>(value("n_cells"))) << " carreaux, "
+        << thousands(static_cast<std::size_t>(std::llround(value("population")))) << " habitants";
+    if (general.count("network_edges"))
+        out << " ; réseau : " << thousands(static_cast<std::size_t>(value("network_edges"))) << " arcs, "
+            << thousands(static_cast<std::size_t>(value("network_components"))) << " morceaux";
+    out << "\n";
+    // "6,0 min", or "—" when the value is unknown (beyond max_minutes, nobody reached…).
+    auto show = [&](const std::optional<double>& v, int decimals, const char* unit = "") {
+        return v ? french(*v, decimals) + unit : std::string("—");
+    };
+    for (const auto& [kind, v] : kinds) {
+        auto get = [&](const char* code) { const auto it = v.find(code); return it == v.end() ? std::nullopt : it->second; };
+        out << "    " << kind << " : temps moyen " << show(get("time_mean_min"), 1, " min") << ", médian "
+            << show(get("time_median_min"), 1, " min") << " ; à plus de 10 min " << show(get("beyond10_pct"), 1, " %")
+            << ", à plus de 20 min " << show(get("beyond20_pct"), 1, " %") << " ; Gini " << show(get("gini_fca"), 3)
+            << ", Theil " << show(get("theil_fca"), 3) << "\n";
+    }
+    for (const auto& table : d.tables) {
+        if (table.name != "sheets_contrast") continue;
+        out << "    " << table.title << " (rapports) :";
+        std::string kind;
+        for (const auto& row : table.rows) {
+            if (text(row[0]).empty()) continue;
+            if (text(row[0]) != kind) {
+                kind = text(row[0]);
+                out << "\n      " << kind << " : ";
+            } else {
+                out << " ; ";
+            }
+            const std::string code = text(row[1]);
+            out << (code == "time_mean_min" ? "temps moyen" : code == "fca_mean" ? "score 2SFCA" : "lieux pour 10 000 hab.")
+                << " " << show(number(row[5]), 2);
+        }
+        out << "\n";
+    }
+}
+
 void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
     out << "Diagnostic « " << d.project.name << " » — système de travail " << d.project.crs << "\n";
     out << "  territoire : " << std::fixed;
@@ -80,6 +138,7 @@ void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
     if (!d.objects.empty()) out << ", projets ou événements partagés : " << thousands(d.objects.size());
     out << "\n";
     print_network(d, out);
+    print_access(d, out);
     const auto counts = d.problems.count_by_kind();
     out << "  problèmes de données : " << d.problems.problems().size();
     if (!counts.empty()) {

@@ -151,6 +151,28 @@ std::string sha256_of(const fs::path& path) {
     return hex.str();
 }
 
+// The access_summary table as {indicator: value or text}, per kind under "kinds" (docs/access.md);
+// null without [population].
+nlohmann::json access_manifest(const Diagnostic& d) {
+    using nlohmann::json;
+    for (const auto& t : d.tables) {
+        if (t.name != "access_summary") continue;
+        json out = json::object();
+        json kinds = json::object();
+        for (const auto& row : t.rows) {
+            json v = nullptr;
+            if (const auto* x = std::get_if<double>(&row[3])) v = *x;
+            if (const auto* s = std::get_if<std::string>(&row[4])) v = *s;
+            const std::string& code = std::get<std::string>(row[0]);
+            if (const auto* kind = std::get_if<std::string>(&row[1])) kinds[*kind][code] = v;
+            else out[code] = v;
+        }
+        out["kinds"] = kinds;
+        return out;
+    }
+    return nullptr;
+}
+
 nlohmann::json manifest_of(const Diagnostic& d) {
     using nlohmann::json;
     const Project& p = d.project;
@@ -170,6 +192,8 @@ nlohmann::json manifest_of(const Diagnostic& d) {
     for (const auto& s : p.actors) add(s);
     if (p.links) add(*p.links);
     if (p.participations) add(*p.participations);
+    if (p.population) add(p.population->source);
+    if (p.network) add(p.network->source);
     json counts = json::object();
     for (const auto& t : d.tables) counts[t.name] = t.rows.size();
     json sources = json::array();
@@ -193,7 +217,8 @@ nlohmann::json manifest_of(const Diagnostic& d) {
                              {"projection", d.network.projection.empty() ? json(nullptr) : json(d.network.projection)},
                              {"louvain_seed", d.network.louvain_seed},
                              {"modularity", d.network.modularity}}},
-                {"problems", problems}};
+                {"problems", problems},
+                {"access", access_manifest(d)}};
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // bindings can stop before writing.
 #include "territoire/pipeline.hpp"
 
+#include "access.hpp"
 #include "detail/proj.hpp"
 #include "detail/text.hpp"
 #include "territoire/error.hpp"
@@ -46,7 +47,10 @@ Diagnostic analyse(const Project& project, const ProgressFn& progress) {
     if (project.participations) say("links", "participations : " + project.participations->path_as_written);
     build_links(ws, d, dropped);
     say("network", "mesures du réseau, indicateurs et fiches");
+    if (project.population) say("access", "accessibilité : " + project.population->source.path_as_written);
+    AccessOutcome access = build_access(ws, d);  // docs/access.md; before the tables: may fill areas' population
     build_tables(ws, d);
+    add_access_tables(std::move(access), d);
     return d;
 }
 

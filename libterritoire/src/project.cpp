@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -151,6 +152,130 @@ std::vector<SourceSpec> parse_array(const Context& ctx, const toml::table& root,
     return out;
 }
 
+
+// ---- Access blocks ([population], [network], [access], [contrast]; docs/access.md) ----
+
+const toml::table* optional_table(const Context& ctx, const toml::table& root, const std::string& key) {
+    const toml::node* node = root.get(key);
+    if (!node) return nullptr;
+    if (!node->is_table()) throw ProjectError(at(ctx, *node, key), "[" + key + "] doit être une table");
+    return node->as_table();
+}
+
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+// A positive number (integer or float) or the default.
+double get_positive(const Context& ctx, const toml::table& table, const std::string& key, double fallback) {
+    const toml::node* node = table.get(key);
+    if (!node) return fallback;
+    double v = 0;
+    if (node->is_integer()) v = static_cast<double>(**node->as_integer());
+    else if (node->is_floating_point()) v = **node->as_floating_point();
+    else throw ProjectError(at(ctx, *node, key), "un nombre est attendu");
+    if (!(v > 0)) throw ProjectError(at(ctx, *node, key), "un nombre strictement positif est attendu");
+    return v;
+}
+
+std::vector<std::string> get_string_list(const Context& ctx, const toml::table& table, const std::string& key) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (!node) return out;
+    const toml::array* array = node->as_array();
+    if (!array) throw ProjectError(at(ctx, *node, key), "une liste de chaînes est attendue, par exemple [\"a\", \"b\"]");
+    for (const auto& item : *array) {
+        if (!item.is_string()) throw ProjectError(at(ctx, *node, key), "une liste de chaînes est attendue");
+        out.push_back(**item.as_string());
+    }
+    return out;
+}
+
+void parse_access_blocks(const Context& ctx, const toml::table& root, Project& project) {
+    static const std::set<std::string> kPopulation = {"id_field", "population_field", "preset"};
+    if (const toml::table* t = optional_table(ctx, root, "population")) {
+        PopulationSpec pop;
+        pop.source = parse_source(ctx, *t, "population", {&kCommon, &kLocation, &kPopulation});
+        pop.preset = get_string(ctx, *t, "preset", false, "population");
+        if (!pop.preset.empty() && pop.preset != "filosofi") {
+            throw ProjectError(at(ctx, *t->get("preset"), "preset"),
+                               "« " + pop.preset + " » inconnu : seul \"filosofi\" (carroyage INSEE à 200 m) existe");
+        }
+        if (pop.preset.empty() && pop.source.population_field.empty()) {
+            throw ProjectError(Location{ctx.file, {}, "ligne " + std::to_string(pop.source.line), "population_field"},
+                               "indiquez population_field (le champ des habitants) ou preset = \"filosofi\" dans le bloc [population]");
+        }
+        project.population = std::move(pop);
+    }
+    static const std::set<std::string> kNetwork = {"speed_kmh"};
+    if (const toml::table* t = optional_table(ctx, root, "network")) {
+        NetworkSpec net;
+        net.source = parse_source(ctx, *t, "network", {&kCommon, &kNetwork});
+        net.speed_kmh = get_positive(ctx, *t, "speed_kmh", net.speed_kmh);
+        project.network = std::move(net);
+    }
+    static const std::set<std::string> kAccess = {"kinds", "max_minutes", "catchment_minutes", "decay",
+                                                  "isochrone_minutes"};
+    if (const toml::table* t = optional_table(ctx, root, "access")) {
+        check_keys(ctx, *t, "access", {&kAccess});
+        AccessSpec& a = project.access;
+        a.line = line_of(*t);
+        a.kinds = get_string_list(ctx, *t, "kinds");
+        if (const toml::node* n = t->get("kinds")) a.kinds_line = line_of(*n);
+        a.max_minutes = get_positive(ctx, *t, "max_minutes", a.max_minutes);
+        a.catchment_minutes = get_positive(ctx, *t, "catchment_minutes", a.catchment_minutes);
+        if (const auto decay = get_string(ctx, *t, "decay", false, "access"); !decay.empty()) {
+            if (decay != "gaussian" && decay != "step") {
+                throw ProjectError(at(ctx, *t->get("decay"), "decay"),
+                                   "« " + decay + " » inconnu : \"gaussian\" (2SFCA amélioré) ou \"step\" (2SFCA classique)");
+            }
+            a.decay = decay;
+        }
+        if (const toml::node* n = t->get("isochrone_minutes")) {
+            const toml::array* array = n->as_array();
+            if (!array) throw ProjectError(at(ctx, *n, "isochrone_minutes"), "une liste de nombres est attendue, par exemple [5, 10, 15]");
+            a.isochrone_minutes.clear();
+            for (const auto& item : *array) {
+                double v = 0;
+                if (item.is_integer()) v = static_cast<double>(**item.as_integer());
+                else if (item.is_floating_point()) v = **item.as_floating_point();
+                else throw ProjectError(at(ctx, *n, "isochrone_minutes"), "une liste de nombres est attendue");
+                if (!(v > 0)) throw ProjectError(at(ctx, *n, "isochrone_minutes"), "des minutes strictement positives sont attendues");
+                a.isochrone_minutes.push_back(v);
+            }
+            std::sort(a.isochrone_minutes.begin(), a.isochrone_minutes.end());
+            a.isochrone_minutes.erase(std::unique(a.isochrone_minutes.begin(), a.isochrone_minutes.end()),
+                                      a.isochrone_minutes.end());
+        }
+    }
+    static const std::set<std::string> kContrast = {"a", "b", "a_name", "b_name"};
+    if (const toml::table* t = optional_table(ctx, root, "contrast")) {
+        check_keys(ctx, *t, "contrast", {&kContrast});
+        ContrastSpec c;
+        for (const char* key : {"a", "b"}) {
+            const toml::node* n = t->get(key);
+            auto& ids = key[0] == 'a' ? c.a : c.b;
+            ids = get_string_list(ctx, *t, key);
+            if (ids.empty()) {
+                Location loc{ctx.file, {}, "ligne " + std::to_string(line_of(*t)), key};
+                if (n) loc = at(ctx, *n, key);
+                throw ProjectError(loc, std::string("[contrast] : la liste ") + key + " des identifiants de zones est vide ou absente");
+            }
+            (key[0] == 'a' ? c.a_line : c.b_line) = n ? line_of(*n) : line_of(*t);
+        }
+        if (const auto name = get_string(ctx, *t, "a_name", false, "contrast"); !name.empty()) c.a_name = name;
+        if (const auto name = get_string(ctx, *t, "b_name", false, "contrast"); !name.empty()) c.b_name = name;
+        project.contrast = std::move(c);
+    }
+    // Access settings without population measure nothing: a forgotten block must not pass silently.
+    if (!project.population) {
+        for (const char* key : {"network", "access", "contrast"}) {
+            if (const toml::node* n = root.get(key)) {
+                throw ProjectError(at(ctx, *n, key), std::string("[") + key +
+                                                         "] demande un bloc [population] (où habitent les gens)");
+            }
+        }
+    }
+}
+
 }  // namespace
 
 Project parse_project(const std::string& text, const fs::path& file) {
@@ -163,7 +288,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
         throw ProjectError(loc, "TOML invalide : " + std::string(e.description()));
     }
     static const std::set<std::string> kRoot = {"project", "territory", "areas", "places", "actors", "links",
-                                                "participations"};
+                                                "participations", "population", "network", "access", "contrast"};
     check_keys(ctx, root, "racine", {&kRoot});
 
     Project project;
@@ -245,6 +370,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
                                "[participations] donne des liens non orientés : incompatible avec directed = true dans [links]");
         }
     }
+    parse_access_blocks(ctx, root, project);
     return project;
 }
 

@@ -33,6 +33,7 @@ const std::vector<Group>& groups() {
     static const std::vector<Group> g{
         {"Acteurs et lieux", {"actors", "places"}},
         {"Réseau de coopération", {"communities", "area_links", "cooperation_links"}},
+        {"Accessibilité à pied", {"isochrones", "access_grid"}},  // docs/access.md
         {"Territoire et zones", {"territory", "areas"}},
         {"Tableaux", {}},
     };

@@ -181,6 +181,10 @@ void area_styles(const Diagnostic& d, const Table& t, std::vector<StyleSpec>& ou
         if (!d.places.empty())
             out.push_back(choropleth(t, "n_places", "Nombre de lieux", "Nombre de lieux (pas de population : effectifs bruts)"));
     }
+    // Access (docs/access.md): the population-weighted mean walking time of each measured kind.
+    for (const auto& f : t.fields)
+        if (f.name.rfind("time_mean_min_", 0) == 0 && !numbers(t, f.name).empty())
+            out.push_back(choropleth(t, f.name, "Temps moyen " + f.name.substr(14, 16), f.alias));
     StyleSpec outline = base(t.name, Shape::polygon, "Contours des zones", "Limites des zones et leurs noms.");
     outline.classes = {one_class("Zone", {255, 255, 255}, 0)};
     outline.hollow = true;
@@ -300,6 +304,54 @@ void community_styles(const Table& t, std::vector<StyleSpec>& out) {
                                  {102, 102, 102}));
 }
 
+// access_grid (docs/access.md): cells or points coloured by walking time, one style per measured
+// kind (the first is the default), and by population.
+void access_grid_styles(const Table& t, std::vector<StyleSpec>& out) {
+    const Shape shape = t.geometry_type == GeometryType::point ? Shape::point : Shape::polygon;
+    const double size = shape == Shape::point ? 1.6 : 0;
+    const std::size_t first = out.size();
+    auto graduated = [&](const std::string& field, const std::string& name, const std::string& what) {
+        StyleSpec s = base(t.name, shape, name,
+                           what + " : classes par quantiles, rampe YlOrRd ; sans valeur (au-delà du temps maximal) non coloré.");
+        s.renderer = Renderer::graduated;
+        s.attribute = field;
+        s.class_method = "Quantile";
+        s.classes = quantile_classes(numbers(t, field), size, size);
+        s.outline = {255, 255, 255};
+        s.outline_width = 0;
+        return s;
+    };
+    for (const auto& f : t.fields) {
+        if (f.name.rfind("time_min_", 0) != 0 || numbers(t, f.name).empty()) continue;
+        const std::string slug = f.name.substr(9, 16);
+        out.push_back(graduated(f.name, "Temps à pied " + slug, f.alias));
+    }
+    if (!numbers(t, "population").empty()) out.push_back(graduated("population", "Population des carreaux", "Habitants par carreau"));
+    StyleSpec flat = base(t.name, shape, "Carreaux", "Carreaux de population en aplat.");
+    flat.classes = {one_class("Carreau", {189, 189, 189}, size)};
+    flat.outline = {255, 255, 255};
+    flat.outline_width = 0;
+    out.push_back(flat);
+    out[first].is_default = true;
+}
+
+// isochrones: outlines (default) or translucent areas, one feature per place and threshold.
+void isochrone_styles(const Table& t, std::vector<StyleSpec>& out) {
+    StyleSpec outline = base(t.name, Shape::polygon, "Isochrones (contours)", "Limites des zones atteintes à pied, par lieu et seuil.");
+    outline.classes = {one_class("Isochrone", {255, 255, 255}, 0)};
+    outline.hollow = true;
+    outline.outline = {49, 130, 189};
+    outline.outline_width = 0.4;
+    outline.is_default = true;
+    out.push_back(outline);
+    StyleSpec fill = base(t.name, Shape::polygon, "Isochrones (aplat)", "Zones atteintes à pied, en aplat transparent : les recouvrements foncent.");
+    fill.classes = {one_class("Isochrone", {158, 202, 225}, 0)};
+    fill.outline = {49, 130, 189};
+    fill.outline_width = 0.2;
+    fill.opacity = 0.35;
+    out.push_back(fill);
+}
+
 }  // namespace
 
 const Table* find_table(const Diagnostic& d, const std::string& name) {
@@ -317,6 +369,8 @@ std::vector<StyleSpec> layer_styles(const Diagnostic& d) {
     if (const Table* t = find_table(d, "cooperation_links")) link_styles(d, *t, out);
     if (const Table* t = find_table(d, "area_links")) area_link_styles(*t, out);
     if (const Table* t = find_table(d, "communities")) community_styles(*t, out);
+    if (const Table* t = find_table(d, "access_grid")) access_grid_styles(*t, out);
+    if (const Table* t = find_table(d, "isochrones")) isochrone_styles(*t, out);
     return out;
 }
 

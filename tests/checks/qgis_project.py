@@ -66,7 +66,20 @@ EXPECTED = {
     'Liens par poids cumulé': ('graduatedSymbol', 'weight_sum'),
     'Communautés': ('categorizedSymbol', 'community'),
     'Communautés par taille': ('graduatedSymbol', 'n_actors'),
+    # Access (docs/access.md); 'Temps à pied <slug>' → time_min_<slug>, see expected_style().
+    'Population des carreaux': ('graduatedSymbol', 'population'),
+    'Carreaux': ('singleSymbol', None),
+    'Isochrones (contours)': ('singleSymbol', None),
+    'Isochrones (aplat)': ('singleSymbol', None),
 }
+
+
+def expected_style(name):
+    if name.startswith('Temps à pied '):
+        return ('graduatedSymbol', 'time_min_' + name[len('Temps à pied '):])
+    if name.startswith('Temps moyen '):
+        return ('graduatedSymbol', 'time_mean_min_' + name[len('Temps moyen '):])
+    return EXPECTED.get(name, ('?', None))
 
 # Styles that label features (area names, place names, territory name).
 LABELLED = {'Territoire en aplat', 'Acteurs pour 10 000 hab.', 'Lieux pour 10 000 hab.', 'Population',
@@ -143,7 +156,7 @@ def check_styles(path, spatial, styles, titles, values):
                          f'{table} / {name}: QML parses and loads {error}'):
                 continue
             r = vl.renderer()
-            expected_type, field = EXPECTED.get(name, ('?', None))
+            expected_type, field = expected_style(name)
             check(r.type() == expected_type, f'{table} / {name}: renderer {r.type()} (expected {expected_type})')
             if name in LABELLED:
                 check(vl.labelsEnabled() and vl.labeling() is not None and bool(vl.labeling().settings().fieldName),
@@ -237,7 +250,7 @@ def check_project(path, spatial, styles, counts, best_area, png, expect_crs):
         current = manager.currentStyle()
         for name in manager.styles():
             manager.setCurrentStyle(name)
-            expected = EXPECTED.get(name, ('?', None))[0]
+            expected = expected_style(name)[0]
             check(layer.renderer().type() == expected, f'project layer « {layer.name()} », style « {name} »: {layer.renderer().type()}')
         manager.setCurrentStyle(current)
     layout = project.layoutManager().layoutByName('Atlas des zones')

@@ -54,6 +54,39 @@ struct SourceSpec {
     int line = 0;                      ///< line of the block in the project file
 };
 
+/// [population] (docs/access.md): where people live, as polygons, points or the INSEE 200 m grid.
+struct PopulationSpec {
+    SourceSpec source;                 ///< path, layer, where, population_field, id_field, location keys
+    std::string preset;                ///< "filosofi": cells from Idcar_200m (EPSG:3035), population from Ind
+};
+
+/// [network] (docs/access.md): the street lines walked from the cells to the places.
+struct NetworkSpec {
+    SourceSpec source;
+    double speed_kmh = 4.5;            ///< walking speed
+};
+
+/// [access] (docs/access.md): what is measured.
+struct AccessSpec {
+    std::vector<std::string> kinds;    ///< place kinds to measure; empty = every kind present
+    double max_minutes = 30;           ///< beyond, no nearest place (dist/time left empty)
+    double catchment_minutes = 15;     ///< t0 of the 2SFCA and of the n<minutes>_ counts
+    std::string decay = "gaussian";    ///< "gaussian" (enhanced 2SFCA) or "step" (classic 2SFCA)
+    std::vector<double> isochrone_minutes{5, 10, 15};
+    int line = 0;                      ///< of the block, for messages (0 when absent)
+    int kinds_line = 0;                ///< of the `kinds` key
+};
+
+/// [contrast] (docs/access.md): two named sets of areas compared (e.g. an estate and the centre).
+struct ContrastSpec {
+    std::vector<std::string> a;
+    std::vector<std::string> b;
+    std::string a_name = "A";
+    std::string b_name = "B";
+    int a_line = 0;
+    int b_line = 0;
+};
+
 struct Project {
     std::filesystem::path file;        ///< the project file itself
     std::filesystem::path base_dir;    ///< its folder: relative paths start here
@@ -65,6 +98,10 @@ struct Project {
     std::vector<SourceSpec> actors;
     std::optional<SourceSpec> links;
     std::optional<SourceSpec> participations;  ///< actor × project/event, projected onto links
+    std::optional<PopulationSpec> population;  ///< access measures run when set (docs/access.md)
+    std::optional<NetworkSpec> network;        ///< without it, straight-line distances
+    AccessSpec access;                         ///< defaults when [access] is absent
+    std::optional<ContrastSpec> contrast;
 };
 
 /// Reads and validates a project file. Throws ProjectError naming the file, line and key.
