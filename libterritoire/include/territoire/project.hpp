@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,7 +52,18 @@ struct SourceSpec {
     std::string year_field;            ///< participations
     std::string role_field;            ///< participations
     std::string projection = "count";  ///< participations: "count" or "newman"
+    std::map<std::string, std::string> ids;
     int line = 0;                      ///< line of the block in the project file
+};
+
+/// [matching]: merging the same actor (or place) found in several sources (docs/matching.md).
+struct MatchingSpec {
+    double distance_m = 150;           ///< name rule: points at most this far apart (metres)
+    double name_similarity = 0.75;     ///< name rule: score from which two names are the same
+    double grey_zone = 0.5;            ///< scores in [grey_zone, name_similarity) are reported, not merged
+    double id_distance_m = 5000;       ///< same identifier but farther apart than this: reported, not merged
+    std::filesystem::path overrides;   ///< the consultant's decisions (id_a;id_b;decision); empty: none
+    std::string overrides_as_written;  ///< as in the project file, for messages
 };
 
 struct Project {
@@ -65,6 +77,7 @@ struct Project {
     std::vector<SourceSpec> actors;
     std::optional<SourceSpec> links;
     std::optional<SourceSpec> participations;  ///< actor × project/event, projected onto links
+    MatchingSpec matching;             ///< [matching], defaults when absent
 };
 
 /// Reads and validates a project file. Throws ProjectError naming the file, line and key.
