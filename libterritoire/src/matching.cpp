@@ -457,7 +457,10 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
     std::stable_sort(order.begin(), order.end(), [&](const Edge* x, const Edge* y) {
         if (rank(x) != rank(y)) return rank(x) < rank(y);
         if (rank(x) == 2 && *x->score != *y->score) return *x->score > *y->score;
-        return false;  // then (a, b) order, from the map
+        // Then pairs of the first sources in project order: their records are the ones kept.
+        const auto sx = std::minmax(recs[x->a].source, recs[x->b].source);
+        const auto sy = std::minmax(recs[y->a].source, recs[y->b].source);
+        return sx < sy;  // then (a, b) order, from the map
     });
     std::vector<std::size_t> parent(items.size());
     std::iota(parent.begin(), parent.end(), 0);
