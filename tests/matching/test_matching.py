@@ -269,7 +269,7 @@ def test_first_run_merges_by_id_and_by_name_and_lists_the_ambiguous(project):
     assert places['L1']['capacity'] == 450
     # Provenance complete: every record of every cluster, the rule that joined it.
     rules = {r['record_id']: r['rule'] for r in layer_rows(gpkg, 'actor_sources')}
-    assert rules == {'INV1': 'kept', 'W790000001': 'id:rna', 'A1': 'id:rna', 'INV2': 'kept', 'A2': 'name_distance'}
+    assert rules == {'INV1': 'kept', 'W790000001': 'id:siret', 'A1': 'id:rna', 'INV2': 'kept', 'A2': 'name_distance'}
 
 
 def test_overrides_are_applied_on_the_next_run(project):
