@@ -296,6 +296,8 @@ template <class T>
 void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<SourceSpec>& specs,
                       const char* plural, const char* collection, Overrides& overrides, std::map<std::string, std::string>& aliases) {
     const MatchingSpec& cfg = d.project.matching;
+    const bool several_sources = specs.size() > 1;
+    if (!several_sources && overrides.empty()) return;  // nothing to match: no cost on one-source runs
     std::map<std::string, std::size_t> source_index;
     for (std::size_t i = 0; i < specs.size(); ++i) source_index.emplace(specs[i].name, i);
     std::map<std::string, std::size_t> by_id;
@@ -322,7 +324,6 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
     };
 
     std::map<std::pair<std::size_t, std::size_t>, Edge> edges;
-    const bool several_sources = specs.size() > 1;
 
     // (a) A shared identifier of one kind.
     constexpr std::size_t kMaxIdGroup = 50;
