@@ -371,7 +371,8 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
         };
         struct PairHash {
             std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& k) const {
-                return std::hash<std::int64_t>()(k.first * 1000003 + k.second);
+                return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(k.first) * 1000003u +
+                                                  static_cast<std::uint64_t>(k.second));
             }
         };
         std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::vector<std::size_t>, PairHash> grid;
