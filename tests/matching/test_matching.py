@@ -259,9 +259,10 @@ def test_first_run_merges_by_id_and_by_name_and_lists_the_ambiguous(project):
     check_run(gpkg, {})
     actors = {r['actor_id']: r for r in layer_rows(gpkg, 'actors')}
     assert {'INV1', 'INV2'} <= actors.keys() and not {'W790000001', 'A1', 'A2'} & actors.keys()
-    # Links to merged-away ids land on the kept actors; A1 - INV1 became a self-loop.
-    links = {(r['source_id'], r['target_id']) for r in layer_rows(gpkg, 'cooperation_links')}
-    assert links == {('INV1', 'INV2'), ('A3', 'INV1')}
+    # Links and participations naming merged-away ids land on the kept actors; A1 - INV1 became a
+    # self-loop; the project P1 (W790000001, A2, INV3) links INV1, INV2 and INV3.
+    links = {(r['source_id'], r['target_id']): r['weight'] for r in layer_rows(gpkg, 'cooperation_links')}
+    assert links == {('INV1', 'INV2'): 2, ('A3', 'INV1'): 1, ('INV1', 'INV3'): 1, ('INV2', 'INV3'): 1}
     kinds = [r['kind'] for r in layer_rows(gpkg, 'data_quality')]
     assert kinds.count('match_ambiguous') == 5 and 'invalid_identifier' in kinds and 'self_loop' in kinds
     # The Basilic capacity fills the consultant's place.

@@ -202,10 +202,14 @@ TEST_CASE("matching: merges by identifier and by name and distance, lists the am
     CHECK(count_kind(d, "match_ambiguous") == 5);
     CHECK(count_kind(d, "invalid_identifier") == 1);
     CHECK(actor(d, "INV7")->identifiers.empty());
-    // Links follow the merged ids: W790000001 - A2 is INV1 - INV2; A1 - INV1 became a self-loop.
-    std::set<std::pair<std::string, std::string>> links;
-    for (const auto& l : d.links) links.emplace(l.source_id, l.target_id);
-    CHECK(links == std::set<std::pair<std::string, std::string>>{{"INV1", "INV2"}, {"A3", "INV1"}});
+    // Links follow the merged ids: W790000001 - A2 is INV1 - INV2; A1 - INV1 became a self-loop;
+    // the participants W790000001, A2, INV3 of P1 are INV1, INV2, INV3.
+    std::map<std::pair<std::string, std::string>, double> links;
+    for (const auto& l : d.links) links.emplace(std::pair{l.source_id, l.target_id}, l.weight);
+    CHECK(links == std::map<std::pair<std::string, std::string>, double>{
+                       {{"INV1", "INV2"}, 2.0}, {{"A3", "INV1"}, 1.0}, {{"INV1", "INV3"}, 1.0}, {{"INV2", "INV3"}, 1.0}});
+    REQUIRE(d.objects.size() == 1);
+    CHECK(d.objects[0].actor_ids == std::vector<std::string>{"INV1", "INV2", "INV3"});
     CHECK(count_kind(d, "self_loop") == 1);
     // Places: by name (capacity from Basilic) and by origin id 500 m apart; a museum and a library
     // with one shared word stay apart.

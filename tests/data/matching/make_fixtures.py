@@ -83,6 +83,13 @@ write("liens.csv", ["source", "cible"], [
     ["A1", "INV1"],        # both ends in one actor once merged -> self_loop
 ])
 
+# Participations: W790000001 and A2 are merged away; the project links INV1, INV2 and INV3.
+write("participations.csv", ["acteur", "projet"], [
+    ["W790000001", "P1"],
+    ["A2", "P1"],
+    ["INV3", "P1"],
+])
+
 # Consultant's places (Lambert-93) and a Basilic-like list (display headers, WGS 84).
 write("lieux.csv", ["id", "nom", "type", "x", "y", "id_ministere"], [
     ["L1", "Salle Jean Vilar", "salle", f"{X0 + 500:.1f}", f"{Y0 + 500:.1f}", ""],            # name + distance
