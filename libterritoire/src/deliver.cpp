@@ -170,6 +170,14 @@ nlohmann::json manifest_of(const Diagnostic& d) {
     for (const auto& s : p.actors) add(s);
     if (p.links) add(*p.links);
     if (p.participations) add(*p.participations);
+    if (!p.matching.overrides.empty()) {  // the consultant's matching decisions (docs/matching.md)
+        SourceSpec decisions;
+        decisions.block = "matching";
+        decisions.name = "overrides";
+        decisions.path = p.matching.overrides;
+        decisions.path_as_written = p.matching.overrides_as_written;
+        add(decisions);
+    }
     json counts = json::object();
     for (const auto& t : d.tables) counts[t.name] = t.rows.size();
     json sources = json::array();

@@ -100,15 +100,19 @@ void read_links(Diagnostic& d, const ActorCheck& check, MergedLinks& merged) {
             d.problems.report(source_problem(spec, sev, kind, rec.ref, field, msg));
             ++stats.rejected;
         };
-        const std::string s = check.resolve(field_value(rec, s_col));
-        const std::string t = check.resolve(field_value(rec, t_col));
+        const std::string raw_s = field_value(rec, s_col), raw_t = field_value(rec, t_col);
+        const std::string s = check.resolve(raw_s);  // ids merged away by matching.cpp → the kept actor
+        const std::string t = check.resolve(raw_t);
         if (s.empty() || t.empty()) {
             problem(Severity::warning, "missing_id", s.empty() ? spec.source_field : spec.target_field,
                     "lien sans identifiant d'acteur : ignoré");
             continue;
         }
         if (s == t) {
-            problem(Severity::warning, "self_loop", spec.target_field, "lien de « " + s + " » vers lui-même : ignoré");
+            problem(Severity::warning, "self_loop", spec.target_field,
+                    raw_s == raw_t ? "lien de « " + s + " » vers lui-même : ignoré"
+                                   : "« " + raw_s + " » et « " + raw_t + " » sont un même acteur « " + s +
+                                         " » (fiches rapprochées) : lien ignoré");
             continue;
         }
         if (!check.all_known({{s, spec.source_field}, {t, spec.target_field}}, "lien ignoré", problem)) continue;
