@@ -286,3 +286,16 @@ TEST_CASE("matching: the result does not depend on the order of the sources' row
     }
     CHECK(candidate_pairs(first, "actor") == candidate_pairs(second, "actor"));
 }
+
+TEST_CASE("matching: an identifier shared by more than 50 records is ignored and reported", "[matching]") {
+    FixtureCopy f;
+    std::string rows;
+    for (int i = 0; i < 50; ++i)  // 50 more directory records with A6's SIRET: 52 records share it
+        rows += "Z" + std::to_string(i) + ";Atelier " + std::to_string(i) + ";association;-0.40;46.30;;98765432100018\n";
+    std::ofstream(f.path / "annuaire.csv", std::ios::app) << rows;
+    const Diagnostic d = f.analyse_it();
+    CHECK(count_kind(d, "identifier_shared") == 1);
+    CHECK_FALSE(candidate_pairs(d, "actor").count({"A6", "INV6"}));
+    CHECK(actor(d, "A6"));
+    CHECK(actor(d, "INV6"));
+}
