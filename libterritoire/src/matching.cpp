@@ -62,14 +62,25 @@ double jaro_winkler(std::string_view a, std::string_view b) {
     if (a.empty() && b.empty()) return 1;
     if (a.empty() || b.empty()) return 0;
     const std::size_t window = std::max<std::size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
-    std::vector<bool> ma(a.size(), false), mb(b.size(), false);
+    // Match flags on the stack for tokens of usual length (this runs for many pairs of names).
+    constexpr std::size_t kStack = 64;
+    unsigned char stack_a[kStack] = {}, stack_b[kStack] = {};
+    std::vector<unsigned char> heap_a, heap_b;
+    unsigned char* ma = stack_a;
+    unsigned char* mb = stack_b;
+    if (a.size() > kStack || b.size() > kStack) {
+        heap_a.assign(a.size(), 0);
+        heap_b.assign(b.size(), 0);
+        ma = heap_a.data();
+        mb = heap_b.data();
+    }
     std::size_t matches = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const std::size_t lo = i > window ? i - window : 0;
         const std::size_t hi = std::min(b.size(), i + window + 1);
         for (std::size_t j = lo; j < hi; ++j) {
             if (mb[j] || a[i] != b[j]) continue;
-            ma[i] = mb[j] = true;
+            ma[i] = mb[j] = 1;
             ++matches;
             break;
         }
@@ -94,12 +105,23 @@ double token_similarity(const std::vector<std::string>& a, const std::vector<std
     if (a.empty() || b.empty()) return 0;
     constexpr double kFuzzyToken = 0.92;
     constexpr std::size_t kFuzzyMinLength = 5;
-    std::vector<bool> used_a(a.size(), false), used_b(b.size(), false);
+    // Flags on the stack for names of usual length (this runs for many pairs of names).
+    constexpr std::size_t kStack = 32;
+    unsigned char stack_a[kStack] = {}, stack_b[kStack] = {};
+    std::vector<unsigned char> heap_a, heap_b;
+    unsigned char* used_a = stack_a;
+    unsigned char* used_b = stack_b;
+    if (a.size() > kStack || b.size() > kStack) {
+        heap_a.assign(a.size(), 0);
+        heap_b.assign(b.size(), 0);
+        used_a = heap_a.data();
+        used_b = heap_b.data();
+    }
     std::size_t m = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {  // equal tokens
         const auto it = std::lower_bound(b.begin(), b.end(), a[i]);
         if (it != b.end() && *it == a[i]) {
-            used_a[i] = used_b[static_cast<std::size_t>(it - b.begin())] = true;
+            used_a[i] = used_b[static_cast<std::size_t>(it - b.begin())] = 1;
             ++m;
         }
     }
@@ -113,7 +135,7 @@ double token_similarity(const std::vector<std::string>& a, const std::vector<std
             if (s > best) best = s, best_j = j;
         }
         if (best >= kFuzzyToken) {
-            used_a[i] = used_b[best_j] = true;
+            used_a[i] = used_b[best_j] = 1;
             ++m;
         }
     }
@@ -365,6 +387,7 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
     // (b) Close names and near points, for pairs without an identifier rule.
     if (several_sources && cfg.distance_m > 0) {
         const double cell = cfg.distance_m;
+        const double max_d2 = cfg.distance_m * cfg.distance_m * (1 + 1e-9);
         auto cell_of = [&](const Point& p) {
             return std::pair<std::int64_t, std::int64_t>{static_cast<std::int64_t>(std::floor(p.x / cell)),
                                                          static_cast<std::int64_t>(std::floor(p.y / cell))};
@@ -385,12 +408,15 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
                 for (std::int64_t dy = -1; dy <= 1; ++dy) {
                     const auto it = grid.find({cx + dx, cy + dy});
                     if (it == grid.end()) continue;
+                    const Point& p = *recs[i].location;
                     for (const std::size_t j : it->second) {
-                        if (j <= i || recs[j].source == recs[i].source || edges.count({i, j})) continue;
+                        if (j <= i || recs[j].source == recs[i].source) continue;
+                        const double dx_m = recs[j].location->x - p.x, dy_m = recs[j].location->y - p.y;
+                        if (dx_m * dx_m + dy_m * dy_m > max_d2) continue;  // cheap test first
                         const double dist = *distance(i, j);
                         if (dist > cfg.distance_m) continue;
                         const double score = matching::token_similarity(recs[i].tokens, recs[j].tokens);
-                        if (score < cfg.grey_zone || score <= 0) continue;
+                        if (score < cfg.grey_zone || score <= 0 || edges.count({i, j})) continue;
                         Edge e;
                         e.a = i, e.b = j, e.rule = "name_distance", e.score = score, e.distance_m = dist;
                         if (const std::string c = conflicts(i, j); !c.empty()) {
