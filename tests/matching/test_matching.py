@@ -116,7 +116,8 @@ def records():
     """Actors and places of every source, in project order, with L93 points and identifiers."""
     actors, places = [], []
     for r in read('inventaire.csv'):
-        actors.append(dict(id=r['id'], name=r['nom'], source='inventaire', lonlat=TO_WGS.transform(float(r['x']), float(r['y'])),
+        actors.append(dict(id=r['id'], name=r['nom'], source='inventaire',
+                           lonlat=TO_WGS.transform(float(r['x']), float(r['y'])) if r['x'] else None,
                            ids={k: v for k, v in {'siret': norm_id('siret', r['siret'])}.items() if v}))
     for r in read('rna.csv'):
         actors.append(dict(id=r['id'], name=r['titre'], source='rna', lonlat=None,
@@ -270,7 +271,20 @@ def test_first_run_merges_by_id_and_by_name_and_lists_the_ambiguous(project):
     assert places['L1']['capacity'] == 450
     # Provenance complete: every record of every cluster, the rule that joined it.
     rules = {r['record_id']: r['rule'] for r in layer_rows(gpkg, 'actor_sources')}
-    assert rules == {'INV1': 'kept', 'W790000001': 'id:siret', 'A1': 'id:rna', 'INV2': 'kept', 'A2': 'name_distance'}
+    assert rules == {'INV1': 'kept', 'W790000001': 'id:siret', 'A1': 'id:rna', 'INV2': 'kept', 'A2': 'name_distance',
+                     'INV8': 'kept', 'A8': 'id:siret'}
+    # INV8 had no point in the inventory: it takes A8's (same place, same area, A8's method).
+    a8 = next(r for r in read('annuaire.csv') if r['ref'] == 'A8')
+    x, y = TO_L93.transform(float(a8['lon']), float(a8['lat']))
+    ds = ogr.Open(str(gpkg))
+    lyr = ds.GetLayerByName('actors')
+    lyr.SetAttributeFilter("actor_id = 'INV8'")
+    f = lyr.GetNextFeature()
+    assert abs(f.GetGeometryRef().GetX() - x) < 0.01 and abs(f.GetGeometryRef().GetY() - y) < 0.01
+    assert f.GetField('area_id') == 'EST' and f.GetField('location_method') == 'coordinates'
+    used = {r['record_id']: r['fields_used'] for r in layer_rows(gpkg, 'actor_sources')}
+    assert used['A8'] == 'localisation' and used['W790000001'] == 'identifiant rna'
+
 
 
 def test_overrides_are_applied_on_the_next_run(project):

@@ -191,6 +191,14 @@ TEST_CASE("matching: merges by identifier and by name and distance, lists the am
     CHECK(inv2->sources[1].id == "A2");
     CHECK(inv2->sources[1].rule == "name_distance");
     CHECK(*inv2->sources[1].distance_m == Approx(60).margin(0.5));
+    // Unlocated in the first source: the point comes from the record merged into it.
+    const Actor* inv8 = actor(d, "INV8");
+    REQUIRE(inv8);
+    REQUIRE(inv8->location);
+    CHECK(inv8->area_id == "EST");
+    CHECK(inv8->sources[1].id == "A8");
+    CHECK(inv8->sources[1].fields_used == "localisation");
+    CHECK(inv8->sources[0].provenance.location_method == "none");
     // Same name 2 km apart: two actors, not listed.
     CHECK(actor(d, "INV3"));
     CHECK(actor(d, "A3"));
@@ -223,7 +231,7 @@ TEST_CASE("matching: merges by identifier and by name and distance, lists the am
     std::map<std::string, std::size_t> rows;
     for (const auto& t : d.tables) rows[t.name] = t.rows.size();
     CHECK(rows.at("match_candidates") == 5);
-    CHECK(rows.at("actor_sources") == 5);
+    CHECK(rows.at("actor_sources") == 7);
     CHECK(rows.at("place_sources") == 4);
 }
 

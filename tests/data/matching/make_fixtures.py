@@ -52,6 +52,8 @@ write("inventaire.csv", ["id", "nom", "famille", "x", "y", "siret"], [
     ["INV6", "Ciné-club du Lambon", "cinéma", f"{X0 - 3000:.1f}", f"{Y0 - 3000:.1f}", "98765432100018"],
     # J: malformed SIRET -> invalid_identifier, kept without it.
     ["INV7", "Atelier Gravure", "arts visuels", f"{X0 + 3000:.1f}", f"{Y0 + 3000:.1f}", "1234"],
+    # K: not located in the inventory; A8 (same SIRET) gives it its point.
+    ["INV8", "Fanfare des Marais", "musique", "", "", "44455566600077"],
 ])
 
 # RNA-like list (rna_waldec names), not geocoded: empty coordinates, actors kept unlocated.
@@ -71,6 +73,7 @@ for ident, name, dx, dy, rna, siret in [
     ("A5b", "Les amis du patrimoine niortais", 2000, -2060, "", ""),      # E
     ("A6", "Ciné-club du Lambon", 5000, 3000, "", "98765432100018"),       # F (8.5 km from INV6)
     ("A7", "Les Copains d'abord", -1000, -1000, "W790000007", "55566677700088"),  # G
+    ("A8", "Fanfare Marais", 2500, 500, "", "44455566600077"),              # K
 ]:
     lon, lat = lonlat(dx, dy)
     rows.append([ident, name, "association", lon, lat, rna, siret])
