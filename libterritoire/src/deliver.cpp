@@ -194,6 +194,14 @@ nlohmann::json manifest_of(const Diagnostic& d) {
     if (p.participations) add(*p.participations);
     if (p.population) add(p.population->source);
     if (p.network) add(p.network->source);
+    if (!p.matching.overrides.empty()) {  // the consultant's matching decisions (docs/matching.md)
+        SourceSpec decisions;
+        decisions.block = "matching";
+        decisions.name = "overrides";
+        decisions.path = p.matching.overrides;
+        decisions.path_as_written = p.matching.overrides_as_written;
+        add(decisions);
+    }
     json counts = json::object();
     for (const auto& t : d.tables) counts[t.name] = t.rows.size();
     json sources = json::array();

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "detail/text.hpp"
+#include "matching.hpp"
 #include "workspace.hpp"
 
 namespace territoire {
@@ -140,6 +141,7 @@ void build_places(Workspace& ws, Diagnostic& d) {
     for (const auto& spec : d.project.places) {
         const SourceData data = read_source(spec);
         const int cap_col = spec.capacity_field.empty() ? -1 : data.column(spec.capacity_field);
+        const IdentifierReader identifiers(spec, data);  // ids = {…} (matching.cpp)
         load_items(
             ws, d, spec, data, ItemRules{"lieu", spec.kind, spec.kind_field, false}, ids,
             [&](Item&& item) {
@@ -150,6 +152,7 @@ void build_places(Workspace& ws, Diagnostic& d) {
                 p.location = *item.location;
                 p.area_id = std::move(item.area_id);
                 p.provenance = std::move(item.provenance);
+                p.identifiers = identifiers.read(*item.record, d.problems);
                 if (cap_col >= 0) {
                     const std::string& text = item.record->values[static_cast<std::size_t>(cap_col)];
                     if (const auto v = detail::parse_number(text)) {
@@ -170,6 +173,7 @@ void build_actors(Workspace& ws, Diagnostic& d, std::map<std::string, std::strin
     std::set<std::string> ids;
     for (const auto& spec : d.project.actors) {
         const SourceData data = read_source(spec);
+        const IdentifierReader identifiers(spec, data);  // ids = {…} (matching.cpp)
         load_items(
             ws, d, spec, data, ItemRules{"acteur", spec.family, spec.family_field, true}, ids,
             [&](Item&& item) {
@@ -180,6 +184,7 @@ void build_actors(Workspace& ws, Diagnostic& d, std::map<std::string, std::strin
                 a.location = item.location;
                 a.area_id = std::move(item.area_id);
                 a.provenance = std::move(item.provenance);
+                a.identifiers = identifiers.read(*item.record, d.problems);
                 d.actors.push_back(std::move(a));
             },
             [&](const std::string& id) { dropped_actor_ids.emplace(id, spec.name); });

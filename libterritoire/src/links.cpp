@@ -33,7 +33,8 @@ using MergedLinks = std::map<std::pair<std::string, std::string>, Merged>;
 // Checks that an actor id read from a link or participation row is an actor of the diagnostic.
 class ActorCheck {
 public:
-    ActorCheck(const Diagnostic& d, const std::map<std::string, std::string>& dropped) : dropped_(dropped) {
+    ActorCheck(const Diagnostic& d, const std::map<std::string, std::string>& dropped)
+        : dropped_(dropped), aliases_(d.actor_aliases) {
         for (const auto& a : d.actors) ids_.insert(a.id);
         // Ids dropped by an actors block's own `where` never reach us: say so in the message.
         const bool any_where = std::any_of(d.project.actors.begin(), d.project.actors.end(),
@@ -60,9 +61,16 @@ public:
         return true;
     }
 
+    /// The kept actor's id for an id merged away by matching.cpp; other ids unchanged.
+    std::string resolve(std::string id) const {
+        const auto it = aliases_.find(id);
+        return it == aliases_.end() ? id : it->second;
+    }
+
 private:
     std::set<std::string> ids_;
     const std::map<std::string, std::string>& dropped_;
+    const std::map<std::string, std::string>& aliases_;
     std::string hint_;
 };
 
@@ -92,15 +100,19 @@ void read_links(Diagnostic& d, const ActorCheck& check, MergedLinks& merged) {
             d.problems.report(source_problem(spec, sev, kind, rec.ref, field, msg));
             ++stats.rejected;
         };
-        const std::string s = field_value(rec, s_col);
-        const std::string t = field_value(rec, t_col);
+        const std::string raw_s = field_value(rec, s_col), raw_t = field_value(rec, t_col);
+        const std::string s = check.resolve(raw_s);  // ids merged away by matching.cpp → the kept actor
+        const std::string t = check.resolve(raw_t);
         if (s.empty() || t.empty()) {
             problem(Severity::warning, "missing_id", s.empty() ? spec.source_field : spec.target_field,
                     "lien sans identifiant d'acteur : ignoré");
             continue;
         }
         if (s == t) {
-            problem(Severity::warning, "self_loop", spec.target_field, "lien de « " + s + " » vers lui-même : ignoré");
+            problem(Severity::warning, "self_loop", spec.target_field,
+                    raw_s == raw_t ? "lien de « " + s + " » vers lui-même : ignoré"
+                                   : "« " + raw_s + " » et « " + raw_t + " » sont un même acteur « " + s +
+                                         " » (fiches rapprochées) : lien ignoré");
             continue;
         }
         if (!check.all_known({{s, spec.source_field}, {t, spec.target_field}}, "lien ignoré", problem)) continue;
@@ -158,7 +170,7 @@ void read_participations(Diagnostic& d, const ActorCheck& check, MergedLinks& me
             d.problems.report(source_problem(spec, sev, kind, rec.ref, field, msg));
             ++stats.rejected;
         };
-        const std::string actor = field_value(rec, a_col);
+        const std::string actor = check.resolve(field_value(rec, a_col));
         const std::string object = field_value(rec, o_col);
         if (actor.empty() || object.empty()) {
             problem(Severity::warning, "missing_id", actor.empty() ? spec.actor_field : spec.object_field,

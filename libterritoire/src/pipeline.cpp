@@ -6,6 +6,7 @@
 #include "access.hpp"
 #include "detail/proj.hpp"
 #include "detail/text.hpp"
+#include "matching.hpp"
 #include "territoire/error.hpp"
 #include "workspace.hpp"
 
@@ -43,6 +44,8 @@ Diagnostic analyse(const Project& project, const ProgressFn& progress) {
     say("actors", "acteurs : " + std::to_string(project.actors.size()) + " source(s)");
     std::map<std::string, std::string> dropped;
     build_actors(ws, d, dropped);
+    say("matching", "rapprochement des sources (acteurs et lieux)");
+    build_matching(ws, d);  // before links: a merged-away actor id resolves to the kept actor
     if (project.links) say("links", "liens : " + project.links->path_as_written);
     if (project.participations) say("links", "participations : " + project.participations->path_as_written);
     build_links(ws, d, dropped);

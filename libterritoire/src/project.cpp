@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -59,6 +60,68 @@ std::string get_string(const Context& ctx, const toml::table& table, const std::
     return value;
 }
 
+// `ids = { siret = "col", rna = "col", origin = "col" }`: identifier kind → column (docs/matching.md).
+std::map<std::string, std::string> parse_ids(const Context& ctx, const toml::table& table) {
+    std::map<std::string, std::string> ids;
+    const toml::node* node = table.get("ids");
+    if (!node) return ids;
+    if (!node->is_table()) {
+        throw ProjectError(at(ctx, *node, "ids"), "une table est attendue, par exemple ids = { siret = \"SIRET\" }");
+    }
+    for (const auto& [key, value] : *node->as_table()) {
+        const std::string kind(key.str());
+        const bool well_formed = !kind.empty() && std::islower(static_cast<unsigned char>(kind[0])) &&
+                                 std::all_of(kind.begin(), kind.end(), [](unsigned char c) {
+                                     return std::islower(c) || std::isdigit(c) || c == '_';
+                                 });
+        if (!well_formed) {
+            throw ProjectError(at(ctx, value, "ids." + kind),
+                               "type d'identifiant en minuscules attendu (siret, siren, rna, origin ou un nom à vous)");
+        }
+        if (!value.is_string() || (**value.as_string()).empty()) {
+            throw ProjectError(at(ctx, value, "ids." + kind), "nom de colonne attendu (chaîne non vide)");
+        }
+        ids.emplace(kind, **value.as_string());
+    }
+    return ids;
+}
+
+// [matching]: thresholds of the merge across sources and the consultant's override file.
+MatchingSpec parse_matching(const Context& ctx, const toml::node& node) {
+    if (!node.is_table()) throw ProjectError(at(ctx, node, "matching"), "[matching] doit être une table");
+    const auto& t = *node.as_table();
+    static const std::set<std::string> kMatching = {"distance_m", "name_similarity", "grey_zone", "id_distance_m",
+                                                    "overrides"};
+    check_keys(ctx, t, "matching", {&kMatching});
+    MatchingSpec m;
+    auto number = [&](const char* key, double& out, double min, double max) {
+        const toml::node* n = t.get(key);
+        if (!n) return;
+        if (!n->is_number()) throw ProjectError(at(ctx, *n, key), "un nombre est attendu");
+        const double v = n->is_integer() ? static_cast<double>(**n->as_integer()) : **n->as_floating_point();
+        if (!(v >= min && v <= max)) {
+            std::ostringstream range;
+            range << "valeur hors de l'intervalle [" << min << ", " << max << "]";
+            throw ProjectError(at(ctx, *n, key), range.str());
+        }
+        out = v;
+    };
+    number("distance_m", m.distance_m, 0, 100000);
+    number("name_similarity", m.name_similarity, 0.01, 1);
+    number("grey_zone", m.grey_zone, 0, 1);
+    number("id_distance_m", m.id_distance_m, 0, 1e7);
+    if (m.grey_zone > m.name_similarity) {
+        throw ProjectError(at(ctx, *t.get("grey_zone"), "grey_zone"), "grey_zone doit être inférieur ou égal à name_similarity");
+    }
+    m.overrides_as_written = get_string(ctx, t, "overrides", false, "matching");
+    if (!m.overrides_as_written.empty()) {
+        m.overrides = fs::path(m.overrides_as_written).is_absolute() ? fs::path(m.overrides_as_written)
+                                                                     : ctx.base_dir / m.overrides_as_written;
+        m.overrides = m.overrides.lexically_normal();
+    }
+    return m;
+}
+
 SourceSpec parse_source(const Context& ctx, const toml::table& table, const std::string& block,
                         std::initializer_list<const std::set<std::string>*> allowed) {
     check_keys(ctx, table, block, allowed);
@@ -101,6 +164,7 @@ SourceSpec parse_source(const Context& ctx, const toml::table& table, const std:
     spec.object_name_field = opt("object_name_field");
     spec.year_field = opt("year_field");
     spec.role_field = opt("role_field");
+    spec.ids = parse_ids(ctx, table);
     if (const toml::node* node = table.get("directed")) {
         if (!node->is_boolean()) throw ProjectError(at(ctx, *node, "directed"), "true ou false attendu");
         spec.directed = **node->as_boolean();
@@ -288,7 +352,8 @@ Project parse_project(const std::string& text, const fs::path& file) {
         throw ProjectError(loc, "TOML invalide : " + std::string(e.description()));
     }
     static const std::set<std::string> kRoot = {"project", "territory", "areas", "places", "actors", "links",
-                                                "participations", "population", "network", "access", "contrast"};
+                                                "participations", "population", "network", "access", "contrast",
+                                                "matching"};
     check_keys(ctx, root, "racine", {&kRoot});
 
     Project project;
@@ -313,9 +378,9 @@ Project parse_project(const std::string& text, const fs::path& file) {
     project.areas = parse_source(ctx, areas, "areas", {&kCommon, &kAreas});
     if (project.areas.id_field.empty()) get_string(ctx, areas, "id_field", true, "areas");
 
-    static const std::set<std::string> kPlaces = {"id_field", "name_field", "kind", "kind_field", "capacity_field"};
+    static const std::set<std::string> kPlaces = {"id_field", "name_field", "kind", "kind_field", "capacity_field", "ids"};
     project.places = parse_array(ctx, root, "places", {&kCommon, &kLocation, &kPlaces});
-    static const std::set<std::string> kActors = {"id_field", "name_field", "family", "family_field"};
+    static const std::set<std::string> kActors = {"id_field", "name_field", "family", "family_field", "ids"};
     project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors});
 
     auto check_one_of = [&](const SourceSpec& s, const std::string& a, const std::string& b,
@@ -371,6 +436,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
         }
     }
     parse_access_blocks(ctx, root, project);
+    if (const toml::node* node = root.get("matching")) project.matching = parse_matching(ctx, *node);
     return project;
 }
 

@@ -229,6 +229,7 @@ std::vector<MappedField> mapped_fields(const SourceSpec& spec) {
     std::vector<MappedField> out;
     for (const auto& f : all)
         if (!f.column->empty()) out.push_back(f);
+    for (const auto& id : spec.ids) out.push_back({"ids", &id.second, true});  // identifiers (docs/matching.md)
     return out;
 }
 

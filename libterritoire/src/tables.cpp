@@ -8,6 +8,7 @@
 #include <set>
 
 #include "detail/text.hpp"
+#include "matching.hpp"
 #include "network.hpp"
 
 namespace territoire {
@@ -348,6 +349,7 @@ void build_tables(Workspace& ws, Diagnostic& d) {
     d.tables.push_back(sheets_families(d));
     d.tables.push_back(sheets_areas(d, summaries));
     for (const auto& t : network.sheets) d.tables.push_back(t);
+    for (auto& t : matching_tables(d)) d.tables.push_back(std::move(t));  // matching.cpp
     d.tables.push_back(data_quality_table(d));
     for (auto& t : d.tables) make_field_names_unique(t);
 }

@@ -19,7 +19,8 @@ gdal.UseExceptions()
 SPATIAL_LAYERS = ('territory', 'areas', 'actors', 'places', 'cooperation_links', 'area_links', 'communities')
 TABLE_LAYERS = ('network_summary', 'network_components', 'network_family_mixing', 'network_area_matrix',
                 'network_link_lengths', 'network_isolated_actors', 'sheets_families', 'sheets_areas',
-                'sheets_communities', 'sheets_objects', 'data_quality')
+                'sheets_communities', 'sheets_objects', 'match_candidates', 'actor_sources', 'place_sources',
+                'data_quality')
 ALL_LAYERS = SPATIAL_LAYERS + TABLE_LAYERS
 
 # key field of each spatial layer (used to pair GeoPackage and GeoJSON features)

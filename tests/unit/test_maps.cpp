@@ -61,14 +61,14 @@ Diagnostic small_diagnostic() {
     Area a{"A", "Aval", 20000.0, wkb_of("MULTIPOLYGON(((400000 6600000,410000 6600000,410000 6610000,400000 6610000,400000 6600000)))"), 100};
     Area b{"B", "Bourg", 5000.0, wkb_of("MULTIPOLYGON(((410000 6600000,420000 6600000,420000 6610000,410000 6610000,410000 6600000)))"), 100};
     d.areas = {a, b};
-    d.actors.push_back({"a1", "Théâtre", "compagnie", Point{402000, 6605000}, "A", {}});
-    d.actors.push_back({"a2", "Médiathèque", "lecture publique", Point{408000, 6605000}, "A", {}});
-    d.actors.push_back({"a3", "Chorale", "compagnie", std::nullopt, "", {}});
+    d.actors.push_back({"a1", "Théâtre", "compagnie", Point{402000, 6605000}, "A", {}, {}, {}});
+    d.actors.push_back({"a2", "Médiathèque", "lecture publique", Point{408000, 6605000}, "A", {}, {}, {}});
+    d.actors.push_back({"a3", "Chorale", "compagnie", std::nullopt, "", {}, {}, {}});
     d.measures.resize(3);
     d.measures[0].degree = 2;
     d.measures[1].degree = 1;
     d.measures[2].degree = 1;
-    d.places.push_back({"p1", "Salle des fêtes", "salle", std::nullopt, Point{415000, 6605000}, "B", {}});
+    d.places.push_back({"p1", "Salle des fêtes", "salle", std::nullopt, Point{415000, 6605000}, "B", {}, {}, {}});
     d.links.push_back({"a1", "a2", "", 2.0});
     d.links.push_back({"a1", "a3", "", 1.0});
     d.network.link_is_bridge = {true, true};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,33 @@ struct Provenance {
     std::string source;           ///< source block name
     std::string source_ref;       ///< "ligne 12" or "entité 3"
     std::string location_method;  ///< coordinates | wkt | latlon | geometry | none
+};
+
+/// One source record merged into an actor or a place (matching.cpp, docs/matching.md).
+struct SourceRecord {
+    std::string id;                      ///< the record's id in its source
+    std::string name;                    ///< its name in its source
+    Provenance provenance;
+    std::map<std::string, std::string> identifiers;  ///< its own identifiers
+    std::string rule;                    ///< kept | id:<kind> | name_distance | override
+    std::optional<double> score;         ///< name similarity with the record it was matched to
+    std::optional<double> distance_m;    ///< distance to that record, metres (both located)
+    std::string matched_with;            ///< id of the record it was matched to (empty for the kept one)
+    std::string fields_used;             ///< fields of the merged actor/place taken from this record
+};
+
+/// A pair of records from different sources that may be one actor (or place) and was not merged
+/// automatically, or was settled by the consultant's override file (docs/matching.md).
+struct MatchCandidate {
+    std::string collection;              ///< "acteur" or "lieu"
+    std::string id_a, name_a, source_a;
+    std::string id_b, name_b, source_b;
+    std::optional<double> distance_m;
+    std::optional<double> score;
+    std::string rule;                    ///< id:<kind> | name_distance
+    std::string reason;                  ///< French: why it was not merged automatically
+    std::string suggested;               ///< same | different | empty
+    std::string decision;                ///< from the override file: same | different | empty
 };
 
 struct Territory {
@@ -45,6 +73,8 @@ struct Actor {
     std::optional<Point> location;       ///< missing when the source gives none: flagged, never invented
     std::string area_id;                 ///< empty when unlocated
     Provenance provenance;
+    std::map<std::string, std::string> identifiers;  ///< kind (siret, rna, origin…) → normalised value
+    std::vector<SourceRecord> sources;   ///< records merged into it, the kept one first; empty when not merged
 };
 
 struct Place {
@@ -55,6 +85,8 @@ struct Place {
     Point location;                      ///< polygons are represented by a point on their surface
     std::string area_id;
     Provenance provenance;
+    std::map<std::string, std::string> identifiers;  ///< kind (siret, rna, origin…) → normalised value
+    std::vector<SourceRecord> sources;   ///< records merged into it, the kept one first; empty when not merged
 };
 
 /// A cooperation between two actors after merging. Undirected networks: source_id < target_id

@@ -51,6 +51,9 @@ struct Diagnostic {
     std::vector<Place> places;            ///< sorted by id
     std::vector<Link> links;              ///< merged, sorted by (source_id, target_id)
     std::vector<CooperationObject> objects;  ///< from [participations], sorted by id
+    std::map<std::string, std::string> actor_aliases;  ///< merged-away actor id → kept actor id (matching.cpp)
+    std::map<std::string, std::string> place_aliases;  ///< merged-away place id → kept place id
+    std::vector<MatchCandidate> match_candidates;      ///< pairs left to the consultant (docs/matching.md)
     NetworkSummary network;
     std::vector<SourceStats> stats;       ///< one per source block, in project order
     ProblemReporter problems;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,7 @@ struct SourceSpec {
     std::string year_field;            ///< participations
     std::string role_field;            ///< participations
     std::string projection = "count";  ///< participations: "count" or "newman"
+    std::map<std::string, std::string> ids;
     int line = 0;                      ///< line of the block in the project file
 };
 
@@ -87,6 +89,16 @@ struct ContrastSpec {
     int b_line = 0;
 };
 
+/// [matching]: merging the same actor (or place) found in several sources (docs/matching.md).
+struct MatchingSpec {
+    double distance_m = 150;           ///< name rule: points at most this far apart (metres)
+    double name_similarity = 0.75;     ///< name rule: score from which two names are the same
+    double grey_zone = 0.5;            ///< scores in [grey_zone, name_similarity) are reported, not merged
+    double id_distance_m = 5000;       ///< same identifier but farther apart than this: reported, not merged
+    std::filesystem::path overrides;   ///< the consultant's decisions (id_a;id_b;decision); empty: none
+    std::string overrides_as_written;  ///< as in the project file, for messages
+};
+
 struct Project {
     std::filesystem::path file;        ///< the project file itself
     std::filesystem::path base_dir;    ///< its folder: relative paths start here
@@ -102,6 +114,7 @@ struct Project {
     std::optional<NetworkSpec> network;        ///< without it, straight-line distances
     AccessSpec access;                         ///< defaults when [access] is absent
     std::optional<ContrastSpec> contrast;
+    MatchingSpec matching;             ///< [matching], defaults when absent
 };
 
 /// Reads and validates a project file. Throws ProjectError naming the file, line and key.
