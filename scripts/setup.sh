@@ -24,6 +24,8 @@ PACKAGES=(
   # benchmarks (bench/run): the peers igraph and GeoPandas sjoin (which needs rtree with shapely 1.8),
   # GNU time and perf for the measurements in docs/performance.md
   python3-igraph python3-rtree time linux-perf
+  # routing benchmark (issue 7, bench/run --only access): scipy.sparse.csgraph.dijkstra as the peer
+  python3-scipy
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -707,30 +707,35 @@ std::vector<Router::Reach> Router::catchment(std::size_t j, double max_m) const 
 
 namespace {
 
-/// Builds lines and points into one geometry, buffers it and returns it as MultiPolygon WKB
-/// (empty WKB when there is nothing).
+/// Buffers every line and point of `parts` by `buffer_m` and unions the discs and sausages:
+/// MultiPolygon WKB, empty WKB when there is nothing. Buffering each part on its own and then
+/// running GEOS's cascaded union is about three times faster than buffering the whole collection
+/// at once (one noding of every overlapping offset curve) on a street grid, for the same result
+/// (bench/bench_access.cpp).
 Wkb buffered(const detail::GeosContext& ctx, const std::vector<std::vector<Point>>& parts, double buffer_m) {
     const auto h = ctx.handle();
     if (parts.empty()) return {};
-    std::vector<GEOSGeometry*> geoms;
-    geoms.reserve(parts.size());
+    std::vector<GEOSGeometry*> areas;
+    areas.reserve(parts.size());
     try {
         for (const auto& part : parts) {
             GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(part.size()), 2);
             if (!seq) throw Error("GEOS : création d'une séquence impossible : " + ctx.last_error());
             for (unsigned k = 0; k < part.size(); ++k) GEOSCoordSeq_setXY_r(h, seq, k, part[k].x, part[k].y);
-            GEOSGeometry* g = part.size() == 1 ? GEOSGeom_createPoint_r(h, seq) : GEOSGeom_createLineString_r(h, seq);
-            if (!g) throw Error("GEOS : création d'une ligne impossible : " + ctx.last_error());
-            geoms.push_back(g);
+            const detail::GeomPtr g = detail::own(
+                ctx, part.size() == 1 ? GEOSGeom_createPoint_r(h, seq) : GEOSGeom_createLineString_r(h, seq), "création d'une ligne");
+            GEOSGeometry* area = GEOSBuffer_r(h, g.get(), buffer_m, 8);
+            if (!area) throw Error("GEOS : tampon d'isochrone impossible : " + ctx.last_error());
+            areas.push_back(area);
         }
     } catch (...) {
-        for (auto* g : geoms) GEOSGeom_destroy_r(h, g);
+        for (auto* g : areas) GEOSGeom_destroy_r(h, g);
         throw;
     }
     const detail::GeomPtr coll = detail::own(
-        ctx, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, geoms.data(), static_cast<unsigned>(geoms.size())),
+        ctx, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, areas.data(), static_cast<unsigned>(areas.size())),
         "création d'une collection");
-    detail::GeomPtr area = detail::own(ctx, GEOSBuffer_r(h, coll.get(), buffer_m, 8), "tampon d'isochrone");
+    detail::GeomPtr area = detail::own(ctx, GEOSUnaryUnion_r(h, coll.get()), "union des tampons d'isochrone");
     if (GEOSisEmpty_r(h, area.get()) == 1) return {};
     return detail::to_wkb(ctx, detail::to_multipolygon(ctx, std::move(area)).get());
 }
