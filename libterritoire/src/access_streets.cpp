@@ -131,10 +131,11 @@ std::vector<StreetLine> read_street_lines(Workspace& ws, const SourceSpec& spec,
     report_read_issues(problems, source, data);
     const Location where{spec.path_as_written, data.layer, {}, {}};
 
-    int highway_col = -1, tags_col = -1;
+    int highway_col = data.column("highway"), tags_col = data.column("other_tags");
+    // OSM ways converted to another format (ogr2ogr extrait.osm.pbf → GeoPackage) keep these two
+    // fields: the pedestrian rules apply to them too.
+    const bool osm_rules = osm || (highway_col >= 0 && tags_col >= 0);
     if (osm) {
-        highway_col = data.column("highway");
-        tags_col = data.column("other_tags");
         if (highway_col < 0)
             throw InputError(Location{spec.path_as_written, data.layer, {}, "highway"},
                              "extrait OpenStreetMap sans champ highway : est-ce bien la couche « lines » ?");
@@ -158,7 +159,7 @@ std::vector<StreetLine> read_street_lines(Workspace& ws, const SourceSpec& spec,
     std::vector<StreetLine> lines;
     for (const auto& rec : data.records) {
         PedestrianVerdict verdict;
-        if (osm) {
+        if (osm_rules) {
             verdict = pedestrian_rule(rec.values[static_cast<std::size_t>(highway_col)],
                                       tags_col >= 0 ? parse_osm_tags(rec.values[static_cast<std::size_t>(tags_col)])
                                                     : std::map<std::string, std::string>{});
@@ -216,7 +217,7 @@ std::vector<StreetLine> read_street_lines(Workspace& ws, const SourceSpec& spec,
     summary(Severity::warning, "invalid_geometry", "", not_line, "géométrie qui n'est pas une ligne");
     summary(Severity::warning, "invalid_coordinates", "", not_projected, "coordonnées non reprojetables dans le système de travail");
     if (lines.empty())
-        throw InputError(where, osm ? "aucune voie praticable à pied dans cet extrait OpenStreetMap"
+        throw InputError(where, osm_rules ? "aucune voie praticable à pied dans cet extrait OpenStreetMap"
                                     : "aucune ligne utilisable dans cette source de réseau de rues");
     return lines;
 }

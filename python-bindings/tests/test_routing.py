@@ -262,6 +262,47 @@ def test_osm_fixture_against_gdal():
     assert route["stats"]["lines"] == 45
 
 
+def test_osm_converted_to_geopackage_keeps_the_rules(tmp_path):
+    gpkg = tmp_path / "reseau.gpkg"
+    gdal = __import__("osgeo.gdal", fromlist=["gdal"])
+    gdal.VectorTranslate(str(gpkg), str(FIXTURE), layers=["lines"])
+    ours = _core._read_streets(str(gpkg), "EPSG:2154")
+    assert len(ours["lines"]) == 45
+    assert [k for k, _f, _m in ours["problems"] if k == "street_excluded"] == ["street_excluded"]
+
+
+def test_any_line_layer_is_taken_as_it_is(tmp_path):
+    import json
+
+    features = [
+        {"type": "Feature", "properties": {"nom": "a"}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [3, 4]]}},
+        {"type": "Feature", "properties": {"nom": "b"},
+         "geometry": {"type": "MultiLineString", "coordinates": [[[3, 4], [3, 10]], [[10, 10], [20, 10]]]}},
+        {"type": "Feature", "properties": {"nom": "c"}, "geometry": {"type": "Point", "coordinates": [1, 1]}},
+        {"type": "Feature", "properties": {"nom": "d"}, "geometry": None},
+    ]
+    path = tmp_path / "rues.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features,
+                                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}}))
+    ours = _core._read_streets(str(path), "EPSG:2154")
+    assert [pts for pts, _f, _b in ours["lines"]] == [[(0, 0), (3, 4)], [(3, 4), (3, 10)], [(10, 10), (20, 10)]]
+    kinds = sorted(k for k, _f, _m in ours["problems"])
+    assert kinds == ["invalid_geometry", "missing_geometry"]
+    route = _core._route([pts for pts, _f, _b in ours["lines"]], [(0, 0)], [(3, 10), (15, 10)], 1e9, subsets=[[0], [1]])
+    assert route["nearest"][0][0] == (pytest.approx(11.0), 0)
+    assert route["nearest"][1][0] == (None, None)  # another piece of the network
+    assert route["stats"]["components"] == 2
+
+
 def test_read_streets_errors(tmp_path):
-    with pytest.raises(_core.InputError if hasattr(_core, "InputError") else Exception):
+    with pytest.raises(_core.InputError, match="introuvable"):
         _core._read_streets(str(tmp_path / "absent.osm.pbf"))
+    # The OSM 'points' layer: nothing walkable in it.
+    with pytest.raises(_core.InputError, match="aucune voie praticable"):
+        _core._read_streets(str(FIXTURE), "EPSG:2154", "points")
+    # A layer of polygons only.
+    path = tmp_path / "zones.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+                    '"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}')
+    with pytest.raises(_core.InputError, match="aucune ligne utilisable"):
+        _core._read_streets(str(path))
