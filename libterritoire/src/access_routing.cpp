@@ -12,8 +12,8 @@
 //    one-way costs work. Searches run on the REVERSED graph (a Boost compressed_sparse_row_graph)
 //    from the destinations: the distance of node n is then the cost of walking n → destination,
 //    the direction an inhabitant walks.
-//  - A point joins the network at the nearest point of the nearest segment (a uniform grid of
-//    segment pieces finds it): it sits on its chain at an offset from the chain's first node, and
+//  - A point joins the network at the nearest point of the nearest segment (a Boost.Geometry
+//    R-tree of the segments finds it): it sits on its chain at an offset from the chain's first node, and
 //    reaches both ends with the partial lengths (a virtual node, never added to the graph). The
 //    snap distance is added to every cost. An origin and a destination on the same chain also
 //    reach each other directly along the chain.
@@ -28,6 +28,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/property_map/property_map.hpp>
@@ -50,9 +52,10 @@ struct Box {
     double minx, miny, maxx, maxy;
 };
 
-/// Items (boxes) listed in every cell of a regular grid that their box meets. Used for the
-/// segments of the network (as pieces no longer than a cell, so that a long diagonal segment is
-/// not listed in every cell of its bounding box) and for points in straight-line mode.
+/// Items (boxes) listed in every cell of a regular grid that their box meets: the points of the
+/// straight-line mode (origins for catchments, the chosen destinations for nearest). With a stray
+/// point far from the others the cells grow and a query degrades towards a scan of every point,
+/// which stays affordable for points (not for the network's segments: see SegmentTree).
 class UniformGrid {
 public:
     UniformGrid() = default;
@@ -162,6 +165,16 @@ UniformGrid point_grid(const std::vector<Point>& points, const std::vector<std::
 
 bool finite(const Point& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
+// The network's segments in a Boost.Geometry R-tree (bulk-loaded: STR packing), for snapping. A
+// tree rather than the uniform grid above: a stray line far from the others (a vertex at 0, 0 in a
+// hand-made layer) would make a grid's cells huge and every query slow; the tree does not care.
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using BPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using BSegment = bg::model::segment<BPoint>;
+using SegmentValue = std::pair<BSegment, std::uint32_t>;  ///< the segment and its index
+using SegmentTree = bgi::rtree<SegmentValue, bgi::rstar<16>>;
+
 // ---- costs with their destination, for ties ------------------------------------------------------
 
 /// A cost and the destination it leads to: ordered by cost, then destination index, so that the
@@ -254,7 +267,7 @@ struct Router::Impl {
 
     void build(const std::vector<StreetLine>& lines);
     void snap_points(const std::vector<Point>& points, std::vector<Attach>& at, std::vector<Snap>& snaps,
-                     const UniformGrid& segments, const std::vector<std::uint32_t>& segment_vertex) const;
+                     const SegmentTree& segments, const std::vector<std::uint32_t>& segment_vertex) const;
 
     std::unique_ptr<Scratch> acquire() const;
     void release(std::unique_ptr<Scratch> s) const;
@@ -414,29 +427,32 @@ void Router::Impl::build(const std::vector<StreetLine>& lines) {
 }
 
 void Router::Impl::snap_points(const std::vector<Point>& points, std::vector<Attach>& at, std::vector<Snap>& snaps,
-                               const UniformGrid& segments, const std::vector<std::uint32_t>& segment_vertex) const {
+                               const SegmentTree& segments, const std::vector<std::uint32_t>& segment_vertex) const {
     at.assign(points.size(), Attach{});
     snaps.assign(points.size(), Snap{0, -1});
     if (segments.empty()) return;
+    std::vector<SegmentValue> near;
     for (std::size_t i = 0; i < points.size(); ++i) {
         const Point p = points[i];
         if (!finite(p)) throw Error("point d'origine ou de destination sans coordonnées valides");
+        // The tree's few nearest segments; among them the nearest by our own formula, ties to the
+        // smallest segment index (several segments are equally near only when they share the
+        // nearest point, a junction, where the choice changes no cost).
+        near.clear();
+        segments.query(bgi::nearest(BPoint(p.x, p.y), 4), std::back_inserter(near));
         double best = kUnreachable;
         std::uint32_t best_seg = kNoIndex;
         double best_t = 0;
-        segments.rings(
-            p.x, p.y,
-            [&](std::uint32_t s) {
-                const std::uint32_t k = segment_vertex[s];
-                const Point a = vertices[k], b = vertices[k + 1];
-                const double dx = b.x - a.x, dy = b.y - a.y;
-                const double len2 = dx * dx + dy * dy;
-                double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
-                t = std::clamp(t, 0.0, 1.0);
-                const double d = std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
-                if (d < best || (d == best && s < best_seg)) best = d, best_seg = s, best_t = t;
-            },
-            [&](double bound) { return best <= bound; });
+        for (const auto& [segment, s] : near) {
+            const std::uint32_t k = segment_vertex[s];
+            const Point a = vertices[k], b = vertices[k + 1];
+            const double dx = b.x - a.x, dy = b.y - a.y;
+            const double len2 = dx * dx + dy * dy;
+            double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
+            t = std::clamp(t, 0.0, 1.0);
+            const double d = std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+            if (d < best || (d == best && s < best_seg)) best = d, best_seg = s, best_t = t;
+        }
         const std::uint32_t k = segment_vertex[best_seg];
         // The chain of vertex k: the last chain starting at or before k.
         const auto it = std::upper_bound(chains.begin(), chains.end(), k, [](std::uint32_t v, const Chain& c) { return v < c.begin; });
@@ -565,35 +581,19 @@ Router::Router(const std::vector<StreetLine>& lines, std::vector<Point> origins,
     im.network = true;
     if (origins.size() >= kNoIndex || destinations.size() >= kNoIndex) throw Error("trop de points à relier au réseau");
     im.build(lines);
-    // Segments, indexed as pieces no longer than a grid cell.
+    // Segments in an R-tree.
     std::vector<std::uint32_t> segment_vertex;
+    std::vector<SegmentValue> values;
     for (const auto& c : im.chains)
-        for (std::uint32_t k = c.begin; k + 1 < c.end; ++k) segment_vertex.push_back(k);
-    UniformGrid grid;
-    if (!segment_vertex.empty()) {
-        double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
-        for (const auto& p : im.vertices)
-            minx = std::min(minx, p.x), miny = std::min(miny, p.y), maxx = std::max(maxx, p.x), maxy = std::max(maxy, p.y);
-        const double area = std::max(maxx - minx, 1.0) * std::max(maxy - miny, 1.0);
-        const double cell = std::max(std::sqrt(area / static_cast<double>(segment_vertex.size())), 1.0);
-        std::vector<Box> boxes;
-        std::vector<std::uint32_t> items;
-        for (std::uint32_t s = 0; s < segment_vertex.size(); ++s) {
-            const Point a = im.vertices[segment_vertex[s]], b = im.vertices[segment_vertex[s] + 1];
-            const auto pieces = static_cast<std::size_t>(std::ceil(distance(a, b) / cell));
-            for (std::size_t k = 0; k < std::max<std::size_t>(pieces, 1); ++k) {
-                const double t0 = pieces ? static_cast<double>(k) / static_cast<double>(pieces) : 0;
-                const double t1 = pieces ? static_cast<double>(k + 1) / static_cast<double>(pieces) : 1;
-                const Point p{a.x + t0 * (b.x - a.x), a.y + t0 * (b.y - a.y)};
-                const Point q = k + 1 == pieces ? b : Point{a.x + t1 * (b.x - a.x), a.y + t1 * (b.y - a.y)};
-                boxes.push_back(Box{std::min(p.x, q.x), std::min(p.y, q.y), std::max(p.x, q.x), std::max(p.y, q.y)});
-                items.push_back(s);
-            }
+        for (std::uint32_t k = c.begin; k + 1 < c.end; ++k) {
+            values.emplace_back(BSegment(BPoint(im.vertices[k].x, im.vertices[k].y), BPoint(im.vertices[k + 1].x, im.vertices[k + 1].y)),
+                                static_cast<std::uint32_t>(segment_vertex.size()));
+            segment_vertex.push_back(k);
         }
-        grid = UniformGrid(boxes, items, cell);
-    }
-    im.snap_points(origins, im.origin_at, im.origin_snaps, grid, segment_vertex);
-    im.snap_points(destinations, im.destination_at, im.destination_snaps, grid, segment_vertex);
+    const SegmentTree tree(values.begin(), values.end());
+    values = {};
+    im.snap_points(origins, im.origin_at, im.origin_snaps, tree, segment_vertex);
+    im.snap_points(destinations, im.destination_at, im.destination_snaps, tree, segment_vertex);
     group_by_chain(im.origin_at, im.chains.size(), im.chain_origin_start, im.chain_origins);
     group_by_chain(im.destination_at, im.chains.size(), im.chain_dest_start, im.chain_dests);
     im.origins = std::move(origins);
