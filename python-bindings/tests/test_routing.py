@@ -106,9 +106,9 @@ def _reference(lines, one_way, origins, destinations):
         total = math.hypot(q[0] - p[0], q[1] - p[1])
         for (t1, n1), (t2, n2) in zip(stops, stops[1:]):
             length = (t2 - t1) * total
-            if w >= 0:
+            if w >= 0 or length == 0:  # a point right on a vertex reaches it whatever the direction
                 walk(n1, n2, length)
-            if w <= 0:
+            if w <= 0 or length == 0:
                 walk(n2, n1, length)
     for key, dist in snaps.items():
         walk(key, ("v",) + key, dist)

@@ -154,6 +154,18 @@ TEST_CASE("one-way street: origin to destination direction is respected", "[acce
     CHECK(same.catchment(1, 1e9).size() == 1);                 // origin 0 sits on destination 1
 }
 
+TEST_CASE("a point snapped onto a junction leaves it in any direction, even by a one-way street", "[access]") {
+    // J = (0, 0) starts a one-way street J → (100, 0) and ends a two-way street from (-100, 100).
+    // The origin (-3, -4) is 5 m from J, its nearest point on both streets: whichever it joins,
+    // it reaches J without walking, then the place at (-100, 100): 5 + 100·√2.
+    const Router r({line({{0, 0}, {100, 0}}, true, false), line({{-100, 100}, {0, 0}})}, {{-3, -4}}, {{-100, 100}, {100, 0}});
+    CHECK_THAT(r.nearest({0}, 1e9)[0].cost_m, WithinAbs(5 + 100 * std::sqrt(2.0), 1e-9));
+    CHECK_THAT(r.nearest({1}, 1e9)[0].cost_m, WithinAbs(105, 1e-9));
+    // And a place on J is reached from the far end of the two-way street whichever street it joined.
+    const Router back({line({{0, 0}, {100, 0}}, true, false), line({{-100, 100}, {0, 0}})}, {{-100, 100}}, {{-3, -4}});
+    CHECK_THAT(back.nearest({0}, 1e9)[0].cost_m, WithinAbs(5 + 100 * std::sqrt(2.0), 1e-9));
+}
+
 TEST_CASE("same street: origin and destination meet along it, ties go to the smallest index", "[access]") {
     // One straight street of 1 km; the origin halfway; two destinations 100 m either side.
     const Router r({line({{0, 0}, {1000, 0}})}, {{500, 3}}, {{600, 4}, {400, 4}, {900, 0}});
