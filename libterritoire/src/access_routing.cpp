@@ -260,7 +260,6 @@ struct Router::Impl {
     std::vector<int> chain_component;   ///< 1 = largest piece
     std::vector<Attach> origin_at, destination_at;
     std::vector<std::uint32_t> chain_origin_start, chain_origins;  ///< origins on each chain
-    std::vector<std::uint32_t> chain_dest_start, chain_dests;      ///< destinations on each chain
 
     mutable std::mutex pool_mutex;
     mutable std::vector<std::unique_ptr<Scratch>> pool;
@@ -287,6 +286,13 @@ struct Router::Impl {
     }
     /// Marks the chains meeting the vertices the search reached within `limit` (and `extra`).
     void mark_reached_chains(Scratch& s, double limit, std::uint32_t extra) const;
+    /// search() from destination j alone, then mark_reached_chains() with j's own chain.
+    void reach_from(Scratch& s, std::size_t j, double limit) const {
+        search(s, std::vector<std::size_t>{j}, limit);
+        mark_reached_chains(s, limit, destination_at[j].chain);
+    }
+    /// The part of chain `c` between offsets a ≤ b, as a line (a single point when a = b).
+    std::vector<Point> sub_line(const Chain& c, double a, double b) const;
 };
 
 // ---- building the network ------------------------------------------------------------------------
@@ -562,6 +568,21 @@ void Router::Impl::mark_reached_chains(Scratch& s, double limit, std::uint32_t e
     if (extra != kNoIndex) mark(extra);
 }
 
+std::vector<Point> Router::Impl::sub_line(const Chain& c, double a, double b) const {
+    auto at = [&](std::uint32_t k, double off) {  // the point of segment k at offset `off`
+        const double seg = vertex_offset[k + 1] - vertex_offset[k];
+        const double f = seg > 0 ? std::clamp((off - vertex_offset[k]) / seg, 0.0, 1.0) : 0;
+        return Point{vertices[k].x + f * (vertices[k + 1].x - vertices[k].x), vertices[k].y + f * (vertices[k + 1].y - vertices[k].y)};
+    };
+    std::uint32_t k = c.begin;
+    while (k + 2 < c.end && vertex_offset[k + 1] <= a) ++k;
+    std::vector<Point> line{at(k, a)};
+    if (!(b > a)) return line;
+    while (k + 2 < c.end && vertex_offset[k + 1] < b) line.push_back(vertices[++k]);
+    line.push_back(at(k, b));
+    return line;
+}
+
 // ---- Router --------------------------------------------------------------------------------------
 
 Router::Router(std::vector<Point> origins, std::vector<Point> destinations) : impl_(new Impl) {
@@ -597,7 +618,6 @@ Router::Router(const std::vector<StreetLine>& lines, std::vector<Point> origins,
     im.snap_points(origins, im.origin_at, im.origin_snaps, tree, segment_vertex);
     im.snap_points(destinations, im.destination_at, im.destination_snaps, tree, segment_vertex);
     group_by_chain(im.origin_at, im.chains.size(), im.chain_origin_start, im.chain_origins);
-    group_by_chain(im.destination_at, im.chains.size(), im.chain_dest_start, im.chain_dests);
     im.origins = std::move(origins);
     im.destinations = std::move(destinations);
 }
@@ -684,9 +704,7 @@ std::vector<Router::Reach> Router::catchment(std::size_t j, double max_m) const 
     if (dj.chain == kNoIndex) return out;
     auto scratch = im.acquire();
     Scratch& s = *scratch;
-    const std::vector<std::size_t> js{j};
-    im.search(s, js, max_m);
-    im.mark_reached_chains(s, max_m, dj.chain);
+    im.reach_from(s, j, max_m);
     const double snap_j = im.destination_snaps[j].distance_m;
     for (std::uint32_t c : s.chains) {
         for (std::uint32_t k = im.chain_origin_start[c]; k < im.chain_origin_start[c + 1]; ++k) {
@@ -770,19 +788,9 @@ std::vector<Wkb> Router::isochrones(std::size_t j, const std::vector<double>& ma
     if (!(limit >= 0)) return out;
     auto scratch = im.acquire();
     Scratch& s = *scratch;
-    const std::vector<std::size_t> js{j};
-    im.search(s, js, limit);
-    im.mark_reached_chains(s, limit, dj.chain);
+    im.reach_from(s, j, limit);
     const double snap_j = im.destination_snaps[j].distance_m;
-    const Point on_street = [&] {
-        const Chain& c = im.chains[dj.chain];
-        std::uint32_t k = c.begin;
-        while (k + 2 < c.end && im.vertex_offset[k + 1] < dj.offset) ++k;
-        const double seg = im.vertex_offset[k + 1] - im.vertex_offset[k];
-        const double t = seg > 0 ? std::clamp((dj.offset - im.vertex_offset[k]) / seg, 0.0, 1.0) : 0;
-        return Point{im.vertices[k].x + t * (im.vertices[k + 1].x - im.vertices[k].x),
-                     im.vertices[k].y + t * (im.vertices[k + 1].y - im.vertices[k].y)};
-    }();
+    const Point on_street = im.sub_line(im.chains[dj.chain], dj.offset, dj.offset)[0];
     std::vector<std::uint32_t> chains = s.chains;
     std::sort(chains.begin(), chains.end());  // deterministic geometry order
     for (std::size_t t = 0; t < max_m.size(); ++t) {
@@ -813,26 +821,8 @@ std::vector<Wkb> Router::isochrones(std::size_t j, const std::vector<double>& ma
                 if (!merged.empty() && sp.first <= merged.back().second) merged.back().second = std::max(merged.back().second, sp.second);
                 else merged.push_back(sp);
             }
-            for (const auto& [a, b] : merged) {
-                if (!(b > a)) continue;
-                // The sub-line of the chain between offsets a and b.
-                std::vector<Point> line;
-                auto at = [&](std::uint32_t k, double off) {
-                    const double seg = im.vertex_offset[k + 1] - im.vertex_offset[k];
-                    const double f = seg > 0 ? std::clamp((off - im.vertex_offset[k]) / seg, 0.0, 1.0) : 0;
-                    return Point{im.vertices[k].x + f * (im.vertices[k + 1].x - im.vertices[k].x),
-                                 im.vertices[k].y + f * (im.vertices[k + 1].y - im.vertices[k].y)};
-                };
-                std::uint32_t k = c.begin;
-                while (k + 2 < c.end && im.vertex_offset[k + 1] <= a) ++k;
-                line.push_back(at(k, a));
-                while (k + 2 < c.end && im.vertex_offset[k + 1] < b) {
-                    line.push_back(im.vertices[k + 1]);
-                    ++k;
-                }
-                line.push_back(at(k, b));
-                parts.push_back(std::move(line));
-            }
+            for (const auto& [a, b] : merged)
+                if (b > a) parts.push_back(im.sub_line(c, a, b));
         }
         out[t] = buffered(ctx, parts, buffer_m);
     }
