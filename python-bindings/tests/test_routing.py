@@ -185,7 +185,7 @@ def test_isochrones_cover_what_networkx_reaches():
         for t, wkb in zip(thresholds, ours["isochrones"][j]):
             assert wkb, "a place on the network always has an isochrone"
             poly = ogr.CreateGeometryFromWkb(wkb)
-            assert poly.GetGeometryName() == "MULTIPOLYGON"
+            assert poly.GetGeometryName() == "MULTIPOLYGON" and poly.IsValid()
             reachable = [(n, d) for n, d in dist.items() if d <= t and isinstance(n[0], float)]
             for (x, y), _d in reachable:  # street vertices within t
                 pt = ogr.CreateGeometryFromWkt(f"POINT ({x} {y})")
