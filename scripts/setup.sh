@@ -26,6 +26,7 @@ PACKAGES=(
   python3-igraph python3-rtree time linux-perf
   # survey statistics tests (issue 8): numpy IPF and scipy linear programs check raking and suppression
   python3-numpy python3-scipy
+  # (python3-scipy also serves the routing benchmark, issue 7: scipy.sparse.csgraph.dijkstra as the peer)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -7,9 +7,13 @@
 #include <pybind11/stl/filesystem.h>
 
 #include <memory>
+#include <optional>
 
 #include "network.hpp"  // internal: the _analyse_network test hook
 #include "survey_stats.hpp"  // internal: the _rake, _weighted_* and _protect test hooks
+#include "access_routing.hpp"  // internal: the _route and _read_streets test hooks (issue 7)
+#include "access_streets.hpp"
+#include "workspace.hpp"
 #include "territoire/error.hpp"
 #include "territoire/pipeline.hpp"
 #include "territoire/project.hpp"
@@ -284,6 +288,109 @@ PYBIND11_MODULE(_core, m) {
         return estimate_tuple(territoire::survey::weighted_proportion(y, w));
     });
     m.def("_protect", &territoire::survey::protect, py::arg("counts"), py::arg("min_cell"));
+    // Private hooks for the routing tests (issue 7): the Router on any set of lines and points, to
+    // compare with networkx; and the street reader on any file. Lines: lists of (x, y); `one_way`
+    // per line: 0 both ways, 1 first → last vertex only, -1 last → first only. `lines=None`:
+    // straight-line mode. `subsets`: destination sets for nearest(); catchments of every destination.
+    m.def(
+        "_route",
+        [](const std::optional<std::vector<std::vector<std::pair<double, double>>>>& lines,
+           const std::vector<std::pair<double, double>>& origins, const std::vector<std::pair<double, double>>& destinations,
+           double max_m, const std::vector<int>& one_way, const std::vector<std::vector<std::size_t>>& subsets,
+           const std::vector<double>& isochrones, double buffer_m) {
+            auto points = [](const std::vector<std::pair<double, double>>& xy) {
+                std::vector<territoire::Point> out;
+                for (const auto& [x, y] : xy) out.push_back(territoire::Point{x, y});
+                return out;
+            };
+            std::unique_ptr<territoire::access::Router> router;
+            if (lines) {
+                std::vector<territoire::access::StreetLine> street;
+                for (std::size_t k = 0; k < lines->size(); ++k) {
+                    territoire::access::StreetLine l;
+                    l.vertices = points((*lines)[k]);
+                    const int w = k < one_way.size() ? one_way[k] : 0;
+                    l.forward = w >= 0;
+                    l.backward = w <= 0;
+                    street.push_back(std::move(l));
+                }
+                router = std::make_unique<territoire::access::Router>(street, points(origins), points(destinations));
+            } else {
+                router = std::make_unique<territoire::access::Router>(points(origins), points(destinations));
+            }
+            auto cost = [](double c) { return c == territoire::access::kUnreachable ? py::object(py::none()) : py::object(py::float_(c)); };
+            py::dict out;
+            const auto& st = router->network_stats();
+            py::dict stats;
+            stats["lines"] = st.lines;
+            stats["nodes"] = st.nodes;
+            stats["edges"] = st.edges;
+            stats["components"] = st.components;
+            stats["largest_component_nodes"] = st.largest_component_nodes;
+            stats["length_m"] = st.length_m;
+            out["stats"] = stats;
+            for (const char* key : {"origin_snaps", "destination_snaps"}) {
+                const auto& snaps = std::string(key) == "origin_snaps" ? router->origin_snaps() : router->destination_snaps();
+                py::list l;
+                for (const auto& sn : snaps) l.append(py::make_tuple(sn.distance_m, sn.component));
+                out[key] = l;
+            }
+            py::list nearest;
+            for (const auto& set : subsets) {
+                for (std::size_t j : set)
+                    if (j >= destinations.size()) throw py::value_error("destination inconnue");
+                py::list l;
+                for (const auto& n : router->nearest(set, max_m))
+                    l.append(py::make_tuple(cost(n.cost_m), n.destination == territoire::access::kNone ? py::object(py::none())
+                                                                                                        : py::object(py::int_(n.destination))));
+                nearest.append(l);
+            }
+            out["nearest"] = nearest;
+            py::list catchments, iso;
+            for (std::size_t j = 0; j < destinations.size(); ++j) {
+                py::list l;
+                for (const auto& r : router->catchment(j, max_m)) l.append(py::make_tuple(r.origin, r.cost_m));
+                catchments.append(l);
+                if (!isochrones.empty()) {
+                    py::list polys;
+                    for (const auto& w : router->isochrones(j, isochrones, buffer_m))
+                        polys.append(py::bytes(reinterpret_cast<const char*>(w.data()), w.size()));
+                    iso.append(polys);
+                }
+            }
+            out["catchments"] = catchments;
+            out["isochrones"] = iso;
+            return out;
+        },
+        py::arg("lines"), py::arg("origins"), py::arg("destinations"), py::arg("max_m"),
+        py::arg("one_way") = std::vector<int>{}, py::arg("subsets") = std::vector<std::vector<std::size_t>>{},
+        py::arg("isochrones") = std::vector<double>{}, py::arg("buffer_m") = 25.0);
+    m.def(
+        "_read_streets",
+        [](const std::filesystem::path& path, const std::string& working_crs, const std::string& layer) {
+            territoire::Workspace ws(working_crs);
+            territoire::SourceSpec spec;
+            spec.block = "network";
+            spec.name = path.stem().string();
+            spec.path = path;
+            spec.path_as_written = path.string();
+            spec.layer = layer;
+            territoire::ProblemReporter problems;
+            const auto lines = territoire::access::read_street_lines(ws, spec, problems);
+            py::list ls;
+            for (const auto& l : lines) {
+                py::list pts;
+                for (const auto& p : l.vertices) pts.append(py::make_tuple(p.x, p.y));
+                ls.append(py::make_tuple(pts, l.forward, l.backward));
+            }
+            py::list ps;
+            for (const auto& p : problems.problems()) ps.append(py::make_tuple(p.kind, p.field, p.message));
+            py::dict out;
+            out["lines"] = ls;
+            out["problems"] = ps;
+            return out;
+        },
+        py::arg("path"), py::arg("working_crs") = "EPSG:2154", py::arg("layer") = "");
 
     m.def(
         "analyse",
