@@ -52,6 +52,18 @@ struct SourceSpec {
     std::string role_field;            ///< participations
     std::string projection = "count";  ///< participations: "count" or "newman"
     int line = 0;                      ///< line of the block in the project file
+    // Geocoding (issue 3, geocoding part): address columns of records without coordinates.
+    std::vector<std::string> address_fields;
+    std::string postcode_field, citycode_field, city_field;
+};
+
+/// [geocoding]: the BAN files used to place records that have an address and no coordinates
+/// (docs/geocoding.md).
+struct GeocodingSpec {
+    std::vector<std::filesystem::path> paths;     ///< resolved against the project file's folder
+    std::vector<std::string> paths_as_written;    ///< as in the project file, for messages
+    double min_score = 0.7;                       ///< street similarity below which only the commune is kept
+    int line = 0;
 };
 
 struct Project {
@@ -65,6 +77,7 @@ struct Project {
     std::vector<SourceSpec> actors;
     std::optional<SourceSpec> links;
     std::optional<SourceSpec> participations;  ///< actor × project/event, projected onto links
+    std::optional<GeocodingSpec> geocoding;    ///< BAN reference for addresses without coordinates
 };
 
 /// Reads and validates a project file. Throws ProjectError naming the file, line and key.
