@@ -135,7 +135,7 @@ RecordLocation SourceGeocoder::locate(const Record& rec, Provenance& provenance)
                 where.x = p->x;
                 where.y = p->y;
                 report(Severity::warning, "geocode_commune",
-                       "adresse " + describe(query) + " placée au centre de la commune " + r.city + " (" + r.citycode +
+                       "adresse " + describe(query) + " placée sur la commune " + r.city + " (" + r.citycode +
                            ") : " + r.reason);
                 return where;
             }
