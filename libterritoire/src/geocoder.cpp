@@ -225,7 +225,7 @@ std::vector<std::uint32_t> trigrams(std::string_view key) {
     return out;
 }
 
-double similarity(std::string_view a, std::string_view b) {
+double dice(std::string_view a, std::string_view b) {
     if (a.empty() || b.empty()) return 0;
     if (a == b) return 1;
     const auto ta = trigrams(a), tb = trigrams(b);
@@ -237,6 +237,29 @@ double similarity(std::string_view a, std::string_view b) {
     }
     return 2.0 * static_cast<double>(shared) / static_cast<double>(ta.size() + tb.size());
 }
+
+double edit_similarity(std::string_view a, std::string_view b) {
+    if (a.empty() || b.empty()) return 0;
+    if (a == b) return 1;
+    // Optimal string alignment distance (Levenshtein plus transposition of two adjacent letters),
+    // three rows.
+    const std::size_t n = a.size(), m = b.size();
+    std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+    for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= n; ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= m; ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+        }
+        std::swap(prev2, prev);
+        std::swap(prev, cur);
+    }
+    return 1.0 - static_cast<double>(prev[m]) / static_cast<double>(std::max(n, m));
+}
+
+double similarity(std::string_view a, std::string_view b) { return std::max(dice(a, b), edit_similarity(a, b)); }
 
 }  // namespace geocode
 
@@ -322,10 +345,21 @@ struct Geocoder::Impl {
             auto lo = std::lower_bound(first, last, Posting{c, t, 0});
             for (; lo != last && lo->trigram == t; ++lo) ++shared[lo->street];
         }
+        // Candidates ranked by trigram Dice; the best kBest are scored with similarity() (the
+        // larger of Dice and the edit similarity, which forgives a typo in a short name better).
+        constexpr std::size_t kBest = 8;
+        std::vector<std::pair<double, std::uint32_t>> ranked;
+        ranked.reserve(shared.size());
+        for (const auto& [s, n] : shared)
+            ranked.emplace_back(2.0 * n / static_cast<double>(query_trigrams.size() + streets[s].trigram_count), s);
+        const std::size_t keep = std::min(kBest, ranked.size());
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+                          [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
         std::int64_t best = -1;
         double best_score = 0;
-        for (const auto& [s, n] : shared) {
-            const double score = 2.0 * n / static_cast<double>(query_trigrams.size() + streets[s].trigram_count);
+        for (std::size_t i = 0; i < keep; ++i) {
+            const std::uint32_t s = ranked[i].second;
+            const double score = std::max(ranked[i].first, geocode::edit_similarity(key, streets[s].key));
             if (score > best_score || (score == best_score && best >= 0 && s < best)) {
                 best_score = score;
                 best = s;

@@ -81,6 +81,13 @@ ParsedAddress parse_address(std::string_view line);
 
 /// Trigram Dice coefficient 2|A∩B| / (|A| + |B|) of two keys, each padded with one space at both
 /// ends; 1 for equal keys, 0 when either is empty.
+double dice(std::string_view key_a, std::string_view key_b);
+
+/// 1 − d / max(|a|, |b|), d the optimal-string-alignment distance (insertions, deletions,
+/// substitutions and transpositions of adjacent characters, each counting 1); 0 when either is empty.
+double edit_similarity(std::string_view key_a, std::string_view key_b);
+
+/// The street and commune score: max(dice, edit_similarity).
 double similarity(std::string_view key_a, std::string_view key_b);
 
 /// The distinct trigrams of a key (padded as in similarity()), sorted.

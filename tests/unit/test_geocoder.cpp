@@ -65,16 +65,22 @@ TEST_CASE("geocode: house numbers and suffixes in the address line", "[geocoder]
     CHECK(g::suffix_code("c") == 12);
 }
 
-TEST_CASE("geocode: trigram Dice similarity", "[geocoder]") {
+TEST_CASE("geocode: similarity = max(trigram Dice, edit similarity)", "[geocoder]") {
     CHECK(g::similarity("rue gare", "rue gare") == 1.0);
     CHECK(g::similarity("", "rue gare") == 0.0);
-    // " rue gare " and " rue gard ": 8 trigrams each, 6 shared → 2·6/16.
-    CHECK(g::similarity("rue gare", "rue gard") == Approx(0.75));
-    // Order of the set, symmetric.
+    // " rue gare " and " rue gard ": 8 trigrams each, 6 shared → Dice 2·6/16; one substitution in
+    // 8 characters → edit similarity 7/8.
+    CHECK(g::dice("rue gare", "rue gard") == Approx(0.75));
+    CHECK(g::edit_similarity("rue gare", "rue gard") == Approx(7.0 / 8.0));
+    CHECK(g::similarity("rue gare", "rue gard") == Approx(7.0 / 8.0));
+    // A transposition counts once (optimal string alignment): "vignes" / "vinges".
+    CHECK(g::edit_similarity("avenue vignes", "avenue vinges") == Approx(12.0 / 13.0));
+    CHECK(g::edit_similarity("kitten", "sitting") == Approx(1.0 - 3.0 / 7.0));
     CHECK(g::similarity("rue victor hugo", "rue victor hugp") == g::similarity("rue victor hugp", "rue victor hugo"));
     CHECK(g::similarity("abc", "xyz") == 0.0);
-    // Count by hand: " abc " → { " ab", "abc", "bc " }, " abd " → { " ab", "abd", "bd " }: 1 shared.
-    CHECK(g::similarity("abc", "abd") == Approx(2.0 / 6.0));
+    // " abc " → { " ab", "abc", "bc " }, " abd " → { " ab", "abd", "bd " }: 1 shared.
+    CHECK(g::dice("abc", "abd") == Approx(2.0 / 6.0));
+    CHECK(g::similarity("abc", "abd") == Approx(2.0 / 3.0));
 }
 
 namespace {
@@ -182,6 +188,7 @@ TEST_CASE("geocode: matching against a BAN extract", "[geocoder]") {
         CHECK(r.precision == GeocodePrecision::housenumber);  // "avenue" vs "rue": still the best, scored
         CHECK(r.ban_id == "79191_1700_00010");
         CHECK(r.score < 1.0);
+        CHECK(r.score > 0.7);
         CHECK(r.score == Approx(g::similarity(g::street_key("avenue du general de gaulle"),
                                               g::street_key("Rue du Général de Gaulle"))));
         r = f.run("10 r du gal de gaulle", "79000", "79191");
@@ -191,11 +198,11 @@ TEST_CASE("geocode: matching against a BAN extract", "[geocoder]") {
         const auto r = f.run("3 rue de la Gard", "79000", "79191");
         CHECK(r.precision == GeocodePrecision::housenumber);
         CHECK(r.ban_id == "79191_1200_00003");
-        CHECK(r.score == Approx(0.75));
+        CHECK(r.score == Approx(7.0 / 8.0));  // "rue gard" / "rue gare": one substitution in 8
         const auto s = f.run("rue Brison", "79000", "79191");
         CHECK(s.precision == GeocodePrecision::street);
         CHECK(s.street == "Rue Brisson");
-        CHECK(s.score == Approx(g::similarity("rue brison", "rue brisson")));
+        CHECK(s.score == Approx(10.0 / 11.0));  // one deletion in 11 characters
     }
     SECTION("unknown street: the commune") {
         const auto r = f.run("5 impasse des Lilas", "79000", "79191");
