@@ -154,3 +154,13 @@ def test_without_geocoding_block_is_an_error_naming_it(tmp_path):
                         "--no-sheets", "--no-xlsx"], capture_output=True, text=True)
     assert p.returncode != 0
     assert "[geocoding]" in p.stderr and "address_fields" in p.stderr
+
+
+def test_manifest_lists_the_ban_file(out):
+    import hashlib
+    import json
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    ban = [i for i in manifest["inputs"] if i["block"] == "geocoding"]
+    assert [i["path"] for i in ban] == ["adresses-79-extrait.csv"]
+    assert ban[0]["sha256"] == hashlib.sha256((DATA / "adresses-79-extrait.csv").read_bytes()).hexdigest()
+    assert manifest["problems"]["geocode_failed"] == 1
