@@ -133,14 +133,44 @@ def test_unknown_commune_fails_and_is_reported(out, actors):
     ds = ogr.Open(str(out / "diagnostic.gpkg"))
     rows = [(f.GetField("kind"), f.GetField("source"), f.GetField("feature"), f.GetField("message"))
             for f in ds.GetLayerByName("data_quality")]
-    failed = [r for r in rows if r[0] == "geocode_failed"]
+    failed = [r for r in rows if r[0] == "geocode_failed" and r[1] == "rna"]
     assert len(failed) == 1
     kind, source, feature, message = failed[0]
     assert (source, feature) == ("rna", "ligne 8")  # the 7th record, after the header line
     assert "12 RUE BRISSON" in message and "86000" in message and "POITIERS" in message
-    kinds = [r[0] for r in rows]
+    kinds = [r[0] for r in rows if r[1] == "rna"]
     assert kinds.count("geocode_commune") == 1
     assert kinds.count("geocode_street") == 3  # two nearest numbers, one street without number
+
+
+def test_places_from_a_single_address_column_and_postcode(out, ban):
+    """Places: one address column, postcode + city name only; a failed place is dropped, reported."""
+    ds = ogr.Open(str(out / "diagnostic.gpkg"))
+    places = {}
+    for f in ds.GetLayerByName("places"):
+        g = f.GetGeometryRef()
+        places[f.GetField("place_id")] = (f.GetField("geocode_precision"), f.GetField("ban_id"),
+                                          f.GetField("location_method"), f.GetField("area_id"), (g.GetX(), g.GetY()))
+    assert sorted(places) == ["L1", "L2", "L4"]  # L3 (La Rochelle, not in the BAN extract) dropped
+    assert places["L1"][:4] == ("housenumber", "79191_1200_00005", "ban", "79191")  # "r." → rue; 79000 + Niort
+    assert places["L1"][4] == pytest.approx(ban_point(ban, "79191_1200_00005"), abs=1e-6)
+    assert places["L4"][:4] == ("housenumber", "79034_0100_00004", "ban", "79034")  # 79000 shared: Bessines chosen
+    assert places["L2"][:4] == ("commune", "79191", "ban", "79191")
+    assert places["L2"][4] == pytest.approx(actors_commune_point(out), abs=1e-9)
+    rows = [(f.GetField("kind"), f.GetField("feature")) for f in ds.GetLayerByName("data_quality")
+            if f.GetField("source") == "lieux"]
+    assert ("geocode_failed", "ligne 4") in rows
+    assert ("geocode_commune", "ligne 3") in rows
+
+
+def actors_commune_point(out):
+    """The point of the actor placed at Niort's commune precision (the same point for every record)."""
+    ds = ogr.Open(str(out / "diagnostic.gpkg"))
+    layer = ds.GetLayerByName("actors")
+    layer.SetAttributeFilter("actor_id = 'W791000006'")
+    f = layer.GetNextFeature()
+    g = f.GetGeometryRef()
+    return g.GetX(), g.GetY()
 
 
 def test_without_geocoding_block_is_an_error_naming_it(tmp_path):
@@ -163,4 +193,4 @@ def test_manifest_lists_the_ban_file(out):
     ban = [i for i in manifest["inputs"] if i["block"] == "geocoding"]
     assert [i["path"] for i in ban] == ["adresses-79-extrait.csv"]
     assert ban[0]["sha256"] == hashlib.sha256((DATA / "adresses-79-extrait.csv").read_bytes()).hexdigest()
-    assert manifest["problems"]["geocode_failed"] == 1
+    assert manifest["problems"]["geocode_failed"] == 2  # one actor, one place
