@@ -81,6 +81,12 @@ SourceGeocoder::SourceGeocoder(Workspace& ws, Diagnostic& d, const SourceSpec& s
                              "du département) pour les localiser");
     }
     geocoder_ = &project_geocoder(ws, d.project, d.problems);
+    // The territory is one commune when every area is an IRIS of it: 9-character ids sharing
+    // their first five characters, the commune's INSEE code (IRIS code = INSEE code + 4 digits).
+    if (!d.areas.empty() && std::all_of(d.areas.begin(), d.areas.end(), [&](const Area& a) {
+            return a.id.size() == 9 && a.id.compare(0, 5, d.areas.front().id, 0, 5) == 0;
+        }))
+        territory_commune_ = d.areas.front().id.substr(0, 5);
 }
 
 std::optional<Point> SourceGeocoder::commune_point(const std::string& insee, const std::string& name) {
@@ -93,9 +99,10 @@ std::optional<Point> SourceGeocoder::commune_point(const std::string& insee, con
         const auto i = static_cast<std::size_t>(area - d_.areas.begin());
         if (i < ws_.area_geoms.size() && ws_.area_geoms[i] && representative_point(ws_.geos, ws_.area_geoms[i].get(), p))
             point = p;
-    } else if (ws_.territory && !name.empty() && geocode::fold(d_.territory.name) == geocode::fold(name) &&
+    } else if (ws_.territory && (insee == territory_commune_ || (!name.empty() && geocode::fold(d_.territory.name) ==
+                                                                                     geocode::fold(name))) &&
                representative_point(ws_.geos, ws_.territory.get(), p)) {
-        point = p;  // the territory is that commune
+        point = p;  // the territory is that commune: its IRIS are the areas, or the project bears its name
     }
     commune_points_.emplace(insee, point);
     return point;
@@ -137,6 +144,15 @@ RecordLocation SourceGeocoder::locate(const Record& rec, Provenance& provenance)
                 report(Severity::warning, "geocode_commune",
                        "adresse " + describe(query) + " placée sur la commune " + r.city + " (" + r.citycode +
                            ") : " + r.reason);
+                return where;
+            }
+            // No geometry for the commune: if its BAN addresses lie outside the territory, the
+            // record is outside too (dropped and counted like any record outside); otherwise it is
+            // kept without a point.
+            if (r.has_commune_sample && !ws_.in_territory(r.commune_sample_x, r.commune_sample_y)) {
+                where.located = true;
+                where.x = r.commune_sample_x;
+                where.y = r.commune_sample_y;
                 return where;
             }
             where.problem = "geocode_commune";

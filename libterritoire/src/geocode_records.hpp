@@ -32,7 +32,8 @@ public:
 
     /// Locates `rec` from its address: method "ban" and the point of the BAN address or street,
     /// or of the commune (point on the surface of the area whose id is its INSEE code, or of the
-    /// territory when the territory is that commune); fills the geocode fields of `provenance` and
+    /// territory when the territory is that commune: every area id is a 9-character IRIS code
+    /// starting with the INSEE code, or the project's name is the commune's); fills the geocode fields of `provenance` and
     /// reports street and commune precision to data_quality. Not located: problem geocode_failed,
     /// or geocode_commune when the commune has no known geometry.
     RecordLocation locate(const Record& rec, Provenance& provenance);
@@ -46,6 +47,7 @@ private:
     const SourceData& data_;
     const Geocoder* geocoder_ = nullptr;
     std::map<std::string, std::optional<Point>> commune_points_;
+    std::string territory_commune_;  ///< INSEE code of the territory when it is one commune (see .cpp)
 };
 
 }  // namespace territoire

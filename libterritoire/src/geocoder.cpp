@@ -287,6 +287,7 @@ struct Geocoder::Impl {
         std::string_view name;
         std::string key;  // city_key
         std::uint32_t postings_begin = 0, postings_end = 0;
+        std::int64_t first_street = -1;
     };
     struct Posting {
         std::uint32_t commune, trigram, street;
@@ -324,7 +325,7 @@ struct Geocoder::Impl {
 
     std::uint32_t commune_of(std::string_view code, std::string_view name) {
         auto [it, inserted] = commune_by_code.try_emplace(code, static_cast<std::uint32_t>(communes.size()));
-        if (inserted) communes.push_back(Commune{code, name, {}, 0, 0});
+        if (inserted) communes.push_back(Commune{code, name, {}, 0, 0, -1});
         return it->second;
     }
 
@@ -580,6 +581,7 @@ void Geocoder::finish() {
         street.trigram_count = static_cast<std::uint32_t>(tri.size());
         for (const auto t : tri) m.postings.push_back(Impl::Posting{street.commune, t, s});
         m.street_by_key.emplace(m.exact_key(street.commune, street.key), s);  // first one wins
+        if (m.communes[street.commune].first_street < 0) m.communes[street.commune].first_street = s;
     }
     std::sort(m.postings.begin(), m.postings.end());
     std::size_t p = 0;
@@ -672,6 +674,12 @@ GeocodeResult Geocoder::geocode(const GeocodeQuery& q) const {
         r.citycode = std::string(c.code);
         r.city = std::string(c.name);
         r.ban_id = r.citycode;
+        if (c.first_street >= 0) {
+            const auto& sample = m.addresses[m.streets[static_cast<std::size_t>(c.first_street)].position];
+            r.has_commune_sample = true;
+            r.commune_sample_x = sample.x;
+            r.commune_sample_y = sample.y;
+        }
         r.reason = key.empty() ? "adresse sans nom de voie"
                                : street < 0 ? "voie introuvable dans la commune"
                                             : "voie introuvable dans la commune (la plus proche, « " +

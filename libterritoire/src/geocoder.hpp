@@ -51,6 +51,10 @@ struct GeocodeResult {
     int ban_number = 0;         ///< number of the BAN address used
     bool nearest_number = false;  ///< the number asked is not in the BAN: nearest number of the street
     std::string reason;         ///< French: why the precision is below housenumber
+    /// Commune precision: one BAN address of the commune (the position of its first street in the
+    /// file), to tell whether the commune lies in the territory; never a position for the record.
+    bool has_commune_sample = false;
+    double commune_sample_x = 0, commune_sample_y = 0;
 };
 
 namespace geocode {

@@ -194,3 +194,75 @@ def test_manifest_lists_the_ban_file(out):
     assert [i["path"] for i in ban] == ["adresses-79-extrait.csv"]
     assert ban[0]["sha256"] == hashlib.sha256((DATA / "adresses-79-extrait.csv").read_bytes()).hexdigest()
     assert manifest["problems"]["geocode_failed"] == 2  # one actor, one place
+
+
+def test_commune_precision_on_a_territory_of_iris(tmp_path, ban):
+    """Territory = Niort, areas = two IRIS-like halves of it (ids 79191xxxx): an address that only
+    reaches Niort is placed on the territory's point on surface; an exact address keeps its BAN point."""
+    src = ogr.Open(str(DATA.parents[2] / "data/sample/deux-sevres/communes-79-deux-sevres.geojson"))
+    layer = src.GetLayer(0)
+    layer.SetAttributeFilter("code = '79191'")
+    feature = layer.GetNextFeature()
+    niort = feature.GetGeometryRef().Clone()
+    minx, maxx, miny, maxy = niort.GetEnvelope()
+    midx = (minx + maxx) / 2
+    def box(x0, x1):
+        return ogr.CreateGeometryFromWkt(f"POLYGON (({x0} {miny - 1}, {x1} {miny - 1}, {x1} {maxy + 1}, {x0} {maxy + 1}, {x0} {miny - 1}))")
+    driver = ogr.GetDriverByName("GeoJSON")
+    for name, parts in (("territoire.geojson", [("79191", niort)]),
+                        ("iris.geojson", [("791910101", niort.Intersection(box(minx - 1, midx))),
+                                          ("791910102", niort.Intersection(box(midx, maxx + 1)))])):
+        ds = driver.CreateDataSource(str(tmp_path / name))
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(4326)
+        lyr = ds.CreateLayer("z", srs, ogr.wkbMultiPolygon)
+        lyr.CreateField(ogr.FieldDefn("code", ogr.OFTString))
+        for code, g in parts:
+            f = ogr.Feature(lyr.GetLayerDefn())
+            f.SetField("code", code)
+            f.SetGeometry(ogr.ForceToMultiPolygon(g))
+            lyr.CreateFeature(f)
+        ds = None
+    (tmp_path / "actors.csv").write_text("id;nom;adr;insee\nA1;Un;5 IMP DES LILAS;79191\nA2;Deux;12 RUE BRISSON;79191\n"
+                                         "A3;Trois;5 IMP DES LILAS;79034\n", encoding="utf-8")
+    (tmp_path / "project.toml").write_text(f"""
+[project]
+name = "Quartiers"
+[territory]
+path = "territoire.geojson"
+[areas]
+path = "iris.geojson"
+id_field = "code"
+[[actors]]
+path = "actors.csv"
+id_field = "id"
+family = "association"
+address_fields = ["adr"]
+citycode_field = "insee"
+[geocoding]
+path = "{DATA / 'adresses-79-extrait.csv'}"
+""", encoding="utf-8")
+    subprocess.run([BIN, "run", str(tmp_path / "project.toml"), "-o", str(tmp_path / "out"), "--no-maps",
+                    "--no-sheets", "--no-xlsx", "--no-geojson"], check=True, capture_output=True)
+    ds = ogr.Open(str(tmp_path / "out" / "diagnostic.gpkg"))
+    got = {}
+    for f in ds.GetLayerByName("actors"):
+        g = f.GetGeometryRef()
+        got[f.GetField("actor_id")] = (f.GetField("geocode_precision"), None if g is None else (g.GetX(), g.GetY()))
+    src_srs, dst_srs = osr.SpatialReference(), osr.SpatialReference()
+    src_srs.ImportFromEPSG(4326)
+    dst_srs.ImportFromEPSG(2154)
+    for s in (src_srs, dst_srs):
+        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    niort.Transform(osr.CoordinateTransformation(src_srs, dst_srs))
+    surface = niort.PointOnSurface()
+    assert got["A1"][0] == "commune"
+    assert got["A1"][1] == pytest.approx((surface.GetX(), surface.GetY()), abs=1e-3)
+    assert got["A2"] == ("housenumber", pytest.approx(ban_point(ban, "79191_0420_00012"), abs=1e-6))
+    # Bessines: neither an area nor the territory, and its BAN addresses lie outside the territory:
+    # dropped like any record outside, counted in the manifest.
+    assert "A3" not in got
+    import json
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    stats = [s for s in manifest["sources"] if s["block"] == "actors[1]"][0]
+    assert (stats["read"], stats["kept"], stats["outside_territory"], stats["unlocated"]) == (3, 2, 1, 0)
