@@ -196,22 +196,39 @@ def test_manifest_lists_the_ban_file(out):
     assert manifest["problems"]["geocode_failed"] == 2  # one actor, one place
 
 
-def test_commune_precision_on_a_territory_of_iris(tmp_path, ban):
-    """Territory = Niort, areas = two IRIS-like halves of it (ids 79191xxxx): an address that only
-    reaches Niort is placed on the territory's point on surface; an exact address keeps its BAN point."""
+def to_l93(g):
+    src_srs, dst_srs = osr.SpatialReference(), osr.SpatialReference()
+    src_srs.ImportFromEPSG(4326)
+    dst_srs.ImportFromEPSG(2154)
+    for s in (src_srs, dst_srs):
+        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    g = g.Clone()
+    g.Transform(osr.CoordinateTransformation(src_srs, dst_srs))
+    return g
+
+
+def run_iris_project(tmp_path, communes):
+    """Territory = the union of `communes`, areas = their two IRIS-like halves (ids INSEE + 4 digits);
+    three actors: an unknown street in Niort, an exact Niort address, an unknown street in Bessines.
+    Returns ({actor: (precision, point or None)}, the communes' geometries, the manifest)."""
+    import json
     src = ogr.Open(str(DATA.parents[2] / "data/sample/deux-sevres/communes-79-deux-sevres.geojson"))
     layer = src.GetLayer(0)
-    layer.SetAttributeFilter("code = '79191'")
-    feature = layer.GetNextFeature()
-    niort = feature.GetGeometryRef().Clone()
-    minx, maxx, miny, maxy = niort.GetEnvelope()
-    midx = (minx + maxx) / 2
-    def box(x0, x1):
-        return ogr.CreateGeometryFromWkt(f"POLYGON (({x0} {miny - 1}, {x1} {miny - 1}, {x1} {maxy + 1}, {x0} {maxy + 1}, {x0} {miny - 1}))")
+    geoms = {}
+    for code in communes:
+        layer.SetAttributeFilter(f"code = '{code}'")
+        feature = layer.GetNextFeature()
+        geoms[code] = feature.GetGeometryRef().Clone()
+    def halves(code, g):
+        minx, maxx, miny, maxy = g.GetEnvelope()
+        midx = (minx + maxx) / 2
+        def box(x0, x1):
+            return ogr.CreateGeometryFromWkt(f"POLYGON (({x0} {miny - 1}, {x1} {miny - 1}, {x1} {maxy + 1}, "
+                                             f"{x0} {maxy + 1}, {x0} {miny - 1}))")
+        return [(code + "0101", g.Intersection(box(minx - 1, midx))), (code + "0102", g.Intersection(box(midx, maxx + 1)))]
     driver = ogr.GetDriverByName("GeoJSON")
-    for name, parts in (("territoire.geojson", [("79191", niort)]),
-                        ("iris.geojson", [("791910101", niort.Intersection(box(minx - 1, midx))),
-                                          ("791910102", niort.Intersection(box(midx, maxx + 1)))])):
+    for name, parts in (("territoire.geojson", list(geoms.items())),
+                        ("iris.geojson", [p for code, g in geoms.items() for p in halves(code, g)])):
         ds = driver.CreateDataSource(str(tmp_path / name))
         srs = osr.SpatialReference()
         srs.ImportFromEPSG(4326)
@@ -249,20 +266,31 @@ path = "{DATA / 'adresses-79-extrait.csv'}"
     for f in ds.GetLayerByName("actors"):
         g = f.GetGeometryRef()
         got[f.GetField("actor_id")] = (f.GetField("geocode_precision"), None if g is None else (g.GetX(), g.GetY()))
-    src_srs, dst_srs = osr.SpatialReference(), osr.SpatialReference()
-    src_srs.ImportFromEPSG(4326)
-    dst_srs.ImportFromEPSG(2154)
-    for s in (src_srs, dst_srs):
-        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    niort.Transform(osr.CoordinateTransformation(src_srs, dst_srs))
-    surface = niort.PointOnSurface()
+    quality = [(f.GetField("kind"), f.GetField("feature")) for f in ds.GetLayerByName("data_quality")]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    stats = [s for s in manifest["sources"] if s["block"] == "actors[1]"][0]
+    return got, {c: to_l93(g) for c, g in geoms.items()}, stats, quality
+
+
+def test_commune_precision_on_a_territory_of_iris(tmp_path, ban):
+    """Territory = Niort, areas = its IRIS: an address that only reaches Niort is placed on the
+    territory's point on surface; an exact address keeps its BAN point; an address that only reaches
+    Bessines (outside) is dropped as outside the territory."""
+    got, geoms, stats, _ = run_iris_project(tmp_path, ["79191"])
+    surface = geoms["79191"].PointOnSurface()
     assert got["A1"][0] == "commune"
     assert got["A1"][1] == pytest.approx((surface.GetX(), surface.GetY()), abs=1e-3)
     assert got["A2"] == ("housenumber", pytest.approx(ban_point(ban, "79191_0420_00012"), abs=1e-6))
-    # Bessines: neither an area nor the territory, and its BAN addresses lie outside the territory:
-    # dropped like any record outside, counted in the manifest.
     assert "A3" not in got
-    import json
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    stats = [s for s in manifest["sources"] if s["block"] == "actors[1]"][0]
     assert (stats["read"], stats["kept"], stats["outside_territory"], stats["unlocated"]) == (3, 2, 1, 0)
+
+
+def test_commune_precision_without_commune_geometry_inside_the_territory(tmp_path):
+    """Territory = Niort + Bessines, areas = IRIS of both: neither commune is an area nor the
+    territory, so addresses that only reach a commune stay without a point (kept, flagged)."""
+    got, _, stats, quality = run_iris_project(tmp_path, ["79191", "79034"])
+    assert got["A1"] == ("commune", None)
+    assert got["A3"] == ("commune", None)
+    assert got["A2"][0] == "housenumber"
+    assert (stats["kept"], stats["outside_territory"], stats["unlocated"]) == (3, 0, 2)
+    assert ("geocode_commune", "ligne 2") in quality and ("geocode_commune", "ligne 4") in quality
