@@ -649,6 +649,15 @@ GeocodeResult Geocoder::geocode(const GeocodeQuery& q) const {
     }
     if (candidates.empty()) {
         r.reason = "commune introuvable dans la BAN";
+        // A code of a département whose BAN file was not given: say which file would help.
+        const std::string& from = !code.empty() ? code : postcode;
+        if (from.size() == 5) {
+            const std::string dep = from.substr(0, from.compare(0, 2, "97") == 0 ? 3 : 2);
+            const bool loaded = std::any_of(m.communes.begin(), m.communes.end(), [&](const Impl::Commune& c) {
+                return c.code.substr(0, dep.size()) == dep;
+            });
+            if (!loaded && dep != "20") r.reason += " (fichier adresses-" + dep + ".csv absent de [geocoding] ?)";
+        }
         return r;
     }
 

@@ -217,6 +217,10 @@ TEST_CASE("geocode: matching against a BAN extract", "[geocoder]") {
         CHECK(r.precision == GeocodePrecision::failed);
         CHECK(r.score == 0.0);
         CHECK(r.ban_id.empty());
+        CHECK_THAT(r.reason, Catch::Contains("adresses-86.csv"));
+        const auto same_dep = f.run("12 rue Brisson", "", "79999");  // a 79 code absent from a loaded 79 file
+        CHECK(same_dep.precision == GeocodePrecision::failed);
+        CHECK(same_dep.reason == "commune introuvable dans la BAN");
     }
     SECTION("postcode only: the BAN's postcode↔INSEE pairs, the city name or the street choose") {
         auto r = f.run("2 rue de la Gare", "79000", "", "BESSINES");
