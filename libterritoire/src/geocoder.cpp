@@ -281,6 +281,8 @@ struct Geocoder::Impl {
         std::uint32_t begin = 0, end = 0;           // addresses_ after finish()
         std::uint32_t numbered_begin = 0;           // first address with a number
         std::uint32_t position = 0;                 // the address giving the street's position
+        std::string_view old_code;  // former commune (communes nouvelles: one street per former commune)
+        std::string_view postcode;  // of its first address
     };
     struct Commune {
         std::string_view code;
@@ -298,13 +300,22 @@ struct Geocoder::Impl {
     };
     struct StreetRef {
         std::uint32_t commune;
+        std::string_view old_code;
         std::string_view name;
-        bool operator==(const StreetRef& o) const { return commune == o.commune && name == o.name; }
+        bool operator==(const StreetRef& o) const {
+            return commune == o.commune && old_code == o.old_code && name == o.name;
+        }
     };
     struct StreetRefHash {
         std::size_t operator()(const StreetRef& r) const {
-            return std::hash<std::string_view>()(r.name) * 31u + r.commune;
+            return (std::hash<std::string_view>()(r.name) * 31u + std::hash<std::string_view>()(r.old_code)) * 31u +
+                   r.commune;
         }
+    };
+    // What the query says that can choose between two streets of the same name in one commune
+    // (communes nouvelles: one per former commune): its INSEE code, its postcode.
+    struct Hint {
+        std::string_view code, postcode;
     };
 
     GeocoderOptions options;
@@ -319,7 +330,7 @@ struct Geocoder::Impl {
     std::unordered_map<StreetRef, std::uint32_t, StreetRefHash> street_by_name;
     // After finish():
     std::vector<Posting> postings;
-    std::unordered_map<std::string, std::uint32_t> street_by_key;  // commune index + '|' + key
+    std::unordered_map<std::string, std::vector<std::uint32_t>> street_by_key;  // commune index + '|' + key
     std::unordered_map<std::string, std::vector<std::uint32_t>> communes_by_key;
     bool finished = false;
 
@@ -333,11 +344,26 @@ struct Geocoder::Impl {
         return std::to_string(commune) + '|' + key;
     }
 
-    // Best street of a commune for a key: exact key, else the best trigram Dice (ties: the street
-    // that comes first in the BAN file).
+    // 2 when the street lies in the former commune the query's INSEE code names, + 1 when its
+    // postcode is the query's.
+    int preference(std::uint32_t s, const Hint& hint) const {
+        const Street& street = streets[s];
+        return 2 * (!street.old_code.empty() && street.old_code == hint.code) +
+               (!hint.postcode.empty() && street.postcode == hint.postcode);
+    }
+
+    // Best street of a commune for a key: exact key, else the best similarity among the best
+    // trigram Dice candidates. Ties: the preference() of the hint, then the street that comes first
+    // in the BAN file.
     std::pair<std::int64_t, double> best_street(std::uint32_t c, const std::string& key,
-                                                const std::vector<std::uint32_t>& query_trigrams) const {
-        if (auto it = street_by_key.find(exact_key(c, key)); it != street_by_key.end()) return {it->second, 1.0};
+                                                const std::vector<std::uint32_t>& query_trigrams,
+                                                const Hint& hint) const {
+        if (auto it = street_by_key.find(exact_key(c, key)); it != street_by_key.end()) {
+            std::uint32_t best = it->second.front();
+            for (const auto s : it->second)
+                if (preference(s, hint) > preference(best, hint)) best = s;
+            return {best, 1.0};
+        }
         const Commune& commune = communes[c];
         const auto first = postings.begin() + commune.postings_begin;
         const auto last = postings.begin() + commune.postings_end;
@@ -361,7 +387,9 @@ struct Geocoder::Impl {
         for (std::size_t i = 0; i < keep; ++i) {
             const std::uint32_t s = ranked[i].second;
             const double score = std::max(ranked[i].first, geocode::edit_similarity(key, streets[s].key));
-            if (score > best_score || (score == best_score && best >= 0 && s < best)) {
+            const bool tie = score == best_score && best >= 0;
+            const int pref = tie ? preference(s, hint) : 0, best_pref = tie ? preference(static_cast<std::uint32_t>(best), hint) : 0;
+            if (score > best_score || (tie && (pref > best_pref || (pref == best_pref && s < best)))) {
                 best_score = score;
                 best = s;
             }
@@ -530,12 +558,15 @@ BanFileStats Geocoder::load(const std::filesystem::path& path, const std::string
             auto& list = m.communes_by_postcode[cp];
             if (std::find(list.begin(), list.end(), commune) == list.end()) list.push_back(commune);
         }
-        auto [it, inserted] =
-            m.street_by_name.try_emplace(Impl::StreetRef{commune, voie}, static_cast<std::uint32_t>(m.streets.size()));
+        const std::string_view old_code = f(c_old) == code ? std::string_view() : f(c_old);
+        auto [it, inserted] = m.street_by_name.try_emplace(Impl::StreetRef{commune, old_code, voie},
+                                                           static_cast<std::uint32_t>(m.streets.size()));
         if (inserted) {
             Impl::Street s;
             s.commune = commune;
             s.name = voie;
+            s.old_code = old_code;
+            s.postcode = f(c_cp);
             m.streets.push_back(std::move(s));
         }
         a.street = it->second;
@@ -580,7 +611,7 @@ void Geocoder::finish() {
         const auto tri = geocode::trigrams(street.key);
         street.trigram_count = static_cast<std::uint32_t>(tri.size());
         for (const auto t : tri) m.postings.push_back(Impl::Posting{street.commune, t, s});
-        m.street_by_key.emplace(m.exact_key(street.commune, street.key), s);  // first one wins
+        m.street_by_key[m.exact_key(street.commune, street.key)].push_back(s);
         if (m.communes[street.commune].first_street < 0) m.communes[street.commune].first_street = s;
     }
     std::sort(m.postings.begin(), m.postings.end());
@@ -667,7 +698,7 @@ GeocodeResult Geocoder::geocode(const GeocodeQuery& q) const {
     if (!key.empty()) {
         const auto tri = geocode::trigrams(key);
         for (const auto c : candidates) {
-            const auto [s, score] = m.best_street(c, key, tri);
+            const auto [s, score] = m.best_street(c, key, tri, Impl::Hint{code, postcode});
             if (s >= 0 && score > street_score) street = s, street_score = score;
         }
     }

@@ -121,11 +121,16 @@ struct Fixture {
         out << row("79034_0100_00004", 4, "", "Rue de la Gare", "79000", "79034", "Bessines", -0.5111, 46.3031);
         out << row("79078_0080_00001", 1, "", "Rue des Écoles", "79360", "79078", "Plaine-d'Argenson", -0.4930, 46.1590,
                    "79217");
+        // A commune nouvelle: "Place de la Mairie" in two former communes, numbers 1 and 2 in both.
+        out << row("79217_0001_00001", 1, "", "Place de la Mairie", "79360", "79078", "Plaine-d'Argenson", -0.4901, 46.1501, "79217");
+        out << row("79217_0001_00002", 2, "", "Place de la Mairie", "79360", "79078", "Plaine-d'Argenson", -0.4902, 46.1502, "79217");
+        out << row("79032_0001_00001", 1, "", "Place de la Mairie", "79370", "79078", "Plaine-d'Argenson", -0.4801, 46.1801, "79032");
+        out << row("79032_0001_00002", 2, "", "Place de la Mairie", "79370", "79078", "Plaine-d'Argenson", -0.4802, 46.1802, "79032");
         out << "79191_9999_00001;;1;;;79000;79191;Niort;;;;;;;;;;;;;;;\n";  // no street, no coordinates: skipped
         out.close();
         const BanFileStats stats = geocoder.load(file, "ban.csv", identity, nullptr);
-        REQUIRE(stats.rows == 13);
-        REQUIRE(stats.addresses == 12);
+        REQUIRE(stats.rows == 17);
+        REQUIRE(stats.addresses == 16);
         REQUIRE(stats.skipped == 1);
         geocoder.finish();
     }
@@ -142,7 +147,7 @@ struct Fixture {
 TEST_CASE("geocode: matching against a BAN extract", "[geocoder]") {
     Fixture f;
     CHECK(f.geocoder.commune_count() == 3);
-    CHECK(f.geocoder.street_count() == 5);
+    CHECK(f.geocoder.street_count() == 7);  // the two "Place de la Mairie" stay two streets
 
     SECTION("exact house number: exactly the BAN point") {
         const auto r = f.run("12 RUE BRISSON", "79000", "79191");
@@ -240,6 +245,20 @@ TEST_CASE("geocode: matching against a BAN extract", "[geocoder]") {
         CHECK(r.ban_id == "79078_0080_00001");
         r = f.run("1 rue des ecoles", "", "", "plaine d argenson");
         CHECK(r.ban_id == "79078_0080_00001");
+    }
+    SECTION("commune nouvelle: the same street name in two former communes") {
+        auto r = f.run("2 pl de la mairie", "", "79032");  // the former commune's code chooses
+        CHECK(r.ban_id == "79032_0001_00002");
+        CHECK(r.x == -0.4802);
+        r = f.run("2 place de la Mairie", "79360", "79078");  // else the postcode
+        CHECK(r.ban_id == "79217_0001_00002");
+        r = f.run("2 place de la Mairie", "79370", "79078");
+        CHECK(r.ban_id == "79032_0001_00002");
+        r = f.run("2 place de la Mairi", "79370", "79078");  // misspelt: the same preference on a tie
+        CHECK(r.ban_id == "79032_0001_00002");
+        r = f.run("place de la Mairie", "", "79078");  // nothing to choose: first in the file
+        CHECK(r.ban_id == "79217_0001");
+        CHECK(r.x == -0.4901);  // its own median (1 and 2: the lower), not a mix of both villages
     }
 }
 
