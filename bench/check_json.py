@@ -10,7 +10,7 @@ import sys
 
 EXPECTED = ["assign_vs_geos", "assign_vs_geopandas", "assign_batch_vs_geos", "assign_batch_vs_geopandas", "betweenness_vs_igraph", "betweenness_vs_networkx", "measures_vs_igraph", "measures_vs_networkx",
             "gpkg_vs_gdal", "gpkg_vs_ogr2ogr", "reproject_vs_proj", "reproject_vs_cs2cs", "geojson_vs_ogr2ogr",
-            "access_vs_scipy"]
+            "access_vs_scipy", "geocode_vs_python"]
 STAGES = ["load_csv", "sample_run", "sample_run_no_deliverables", "whole_run", "whole_run_no_geojson"]
 
 

@@ -202,6 +202,16 @@ nlohmann::json manifest_of(const Diagnostic& d) {
         decisions.path_as_written = p.matching.overrides_as_written;
         add(decisions);
     }
+    if (p.geocoding) {  // the BAN files (docs/geocoding.md)
+        for (std::size_t i = 0; i < p.geocoding->paths.size(); ++i) {
+            SourceSpec ban;
+            ban.block = "geocoding";
+            ban.name = fs::path(p.geocoding->paths_as_written[i]).stem().string();
+            ban.path = p.geocoding->paths[i];
+            ban.path_as_written = p.geocoding->paths_as_written[i];
+            add(ban);
+        }
+    }
     json counts = json::object();
     for (const auto& t : d.tables) counts[t.name] = t.rows.size();
     json sources = json::array();

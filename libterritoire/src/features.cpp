@@ -8,6 +8,7 @@
 
 #include "detail/text.hpp"
 #include "matching.hpp"
+#include "geocode_records.hpp"
 #include "workspace.hpp"
 
 namespace territoire {
@@ -45,6 +46,7 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);
     const int cat_col = rules.category_field.empty() ? -1 : data.column(rules.category_field);
     const RecordLocator locator(ws, spec, data);
+    SourceGeocoder geocoder(ws, d, spec, data);  // records with an address and no coordinates
     constexpr std::size_t kSwapSample = 50;
     std::size_t swap_checked = 0, swap_inside = 0;
     std::vector<Item> kept;  // in record order; areas assigned after the loop, in one batch
@@ -54,7 +56,7 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
         };
         Item item;
         item.record = &rec;
-        item.provenance = Provenance{spec.name, rec.ref, "none"};
+        item.provenance = Provenance{spec.name, rec.ref, "none", {}, {}, {}};
         if (id_col >= 0) item.id = detail::trim(rec.values[static_cast<std::size_t>(id_col)]);
         if (item.id.empty()) {
             if (id_col >= 0) problem(Severity::warning, "missing_id", spec.id_field, "identifiant absent : identifiant généré");
@@ -68,7 +70,8 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
             item.category = "non renseigné";
         }
 
-        const RecordLocation where = locator.locate(rec);
+        RecordLocation where = locator.locate(rec);
+        if (!where.located && geocoder.active()) where = geocoder.locate(rec, item.provenance);
         item.provenance.location_method = where.located ? where.method : "none";
         if (!where.located) {
             ++stats.unlocated;

@@ -30,6 +30,7 @@ Location at(const Context& ctx, const toml::node& node, const std::string& key) 
 
 const std::set<std::string> kCommon = {"path", "layer", "where", "separator", "encoding", "name"};
 const std::set<std::string> kLocation = {"x_field", "y_field", "wkt_field", "latlon_field", "crs"};
+const std::set<std::string> kAddress = {"address_fields", "postcode_field", "citycode_field", "city_field"};
 
 void check_keys(const Context& ctx, const toml::table& table, const std::string& block,
                 std::initializer_list<const std::set<std::string>*> allowed) {
@@ -165,6 +166,17 @@ SourceSpec parse_source(const Context& ctx, const toml::table& table, const std:
     spec.year_field = opt("year_field");
     spec.role_field = opt("role_field");
     spec.ids = parse_ids(ctx, table);
+    spec.postcode_field = opt("postcode_field");
+    spec.citycode_field = opt("citycode_field");
+    spec.city_field = opt("city_field");
+    if (const toml::node* node = table.get("address_fields")) {
+        const toml::array* array = node->as_array();
+        if (!array) throw ProjectError(at(ctx, *node, "address_fields"), "une liste de noms de colonnes est attendue");
+        for (const auto& item : *array) {
+            if (!item.is_string()) throw ProjectError(at(ctx, item, "address_fields"), "une chaîne de caractères est attendue");
+            spec.address_fields.push_back(**item.as_string());
+        }
+    }
     if (const toml::node* node = table.get("directed")) {
         if (!node->is_boolean()) throw ProjectError(at(ctx, *node, "directed"), "true ou false attendu");
         spec.directed = **node->as_boolean();
@@ -340,6 +352,39 @@ void parse_access_blocks(const Context& ctx, const toml::table& root, Project& p
     }
 }
 
+// [geocoding]: path = "adresses-79.csv" or a list of paths, min_score (docs/geocoding.md).
+GeocodingSpec parse_geocoding(const Context& ctx, const toml::node& node) {
+    if (!node.is_table()) throw ProjectError(at(ctx, node, "geocoding"), "[geocoding] doit être une table");
+    const auto& t = *node.as_table();
+    static const std::set<std::string> kGeocoding = {"path", "min_score"};
+    check_keys(ctx, t, "geocoding", {&kGeocoding});
+    GeocodingSpec spec;
+    spec.line = static_cast<int>(t.source().begin.line);
+    const toml::node* path = t.get("path");
+    if (!path) get_string(ctx, t, "path", true, "geocoding");  // throws: required
+    if (path->is_string()) {
+        spec.paths_as_written.push_back(**path->as_string());
+    } else if (const toml::array* array = path->as_array()) {
+        for (const auto& item : *array) {
+            if (!item.is_string()) throw ProjectError(at(ctx, item, "path"), "une chaîne de caractères est attendue");
+            spec.paths_as_written.push_back(**item.as_string());
+        }
+    } else {
+        throw ProjectError(at(ctx, *path, "path"), "un chemin ou une liste de chemins de fichiers BAN est attendu");
+    }
+    if (spec.paths_as_written.empty()) throw ProjectError(at(ctx, *path, "path"), "liste de fichiers BAN vide");
+    for (const auto& p : spec.paths_as_written) {
+        if (p.empty()) throw ProjectError(at(ctx, *path, "path"), "valeur vide");
+        spec.paths.push_back((fs::path(p).is_absolute() ? fs::path(p) : ctx.base_dir / p).lexically_normal());
+    }
+    if (const toml::node* n = t.get("min_score")) {
+        const auto v = n->value<double>();
+        if (!v || *v < 0 || *v > 1) throw ProjectError(at(ctx, *n, "min_score"), "un nombre entre 0 et 1 est attendu");
+        spec.min_score = *v;
+    }
+    return spec;
+}
+
 }  // namespace
 
 Project parse_project(const std::string& text, const fs::path& file) {
@@ -353,7 +398,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
     }
     static const std::set<std::string> kRoot = {"project", "territory", "areas", "places", "actors", "links",
                                                 "participations", "population", "network", "access", "contrast",
-                                                "matching"};
+                                                "matching", "geocoding"};
     check_keys(ctx, root, "racine", {&kRoot});
 
     Project project;
@@ -379,9 +424,9 @@ Project parse_project(const std::string& text, const fs::path& file) {
     if (project.areas.id_field.empty()) get_string(ctx, areas, "id_field", true, "areas");
 
     static const std::set<std::string> kPlaces = {"id_field", "name_field", "kind", "kind_field", "capacity_field", "ids"};
-    project.places = parse_array(ctx, root, "places", {&kCommon, &kLocation, &kPlaces});
+    project.places = parse_array(ctx, root, "places", {&kCommon, &kLocation, &kPlaces, &kAddress});
     static const std::set<std::string> kActors = {"id_field", "name_field", "family", "family_field", "ids"};
-    project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors});
+    project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors, &kAddress});
 
     auto check_one_of = [&](const SourceSpec& s, const std::string& a, const std::string& b,
                             const std::string& va, const std::string& vb) {
@@ -437,6 +482,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
     }
     parse_access_blocks(ctx, root, project);
     if (const toml::node* node = root.get("matching")) project.matching = parse_matching(ctx, *node);
+    if (const toml::node* node = root.get("geocoding")) project.geocoding = parse_geocoding(ctx, *node);
     return project;
 }
 

@@ -225,11 +225,16 @@ std::vector<MappedField> mapped_fields(const SourceSpec& spec) {
         {"actor_field", &spec.actor_field, true},     {"object_field", &spec.object_field, true},
         {"object_name_field", &spec.object_name_field, true}, {"year_field", &spec.year_field, true},
         {"role_field", &spec.role_field, true},
+        // Geocoding: the address is quoted in data_quality when it is not found, hence carried.
+        {"postcode_field", &spec.postcode_field, true}, {"citycode_field", &spec.citycode_field, true},
+        {"city_field", &spec.city_field, true},
     };
     std::vector<MappedField> out;
     for (const auto& f : all)
         if (!f.column->empty()) out.push_back(f);
     for (const auto& id : spec.ids) out.push_back({"ids", &id.second, true});  // identifiers (docs/matching.md)
+    for (const auto& column : spec.address_fields)
+        if (!column.empty()) out.push_back({"address_fields", &column, true});
     return out;
 }
 

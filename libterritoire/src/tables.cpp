@@ -78,6 +78,19 @@ Table areas_table(const Diagnostic& d, const std::map<std::string, AreaSummary>&
     return t;
 }
 
+// Geocoding fields of actors and places, present when the project has [geocoding] (docs/geocoding.md).
+void add_geocode_fields(Table& t) {
+    add_field(t, "geocode_score", FieldType::real, "Score du géocodage (0–1)");
+    add_field(t, "geocode_precision", FieldType::text, "Précision du géocodage");
+    add_field(t, "ban_id", FieldType::text, "Identifiant BAN");
+}
+
+void add_geocode_values(std::vector<Value>& row, const Provenance& p) {
+    row.push_back(opt_real(p.geocode_score));
+    row.push_back(opt_text(p.geocode_precision));
+    row.push_back(opt_text(p.ban_id));
+}
+
 Table actors_table(const Diagnostic& d) {
     Table t{"actors", "Acteurs", "Acteurs du territoire, avec leur famille, leur zone et leur place dans le réseau",
             GeometryType::point, {}, {}, {}};
@@ -105,6 +118,8 @@ Table actors_table(const Diagnostic& d) {
     add_field(t, "component", FieldType::integer, "Composante");
     add_field(t, "is_cut_vertex", FieldType::boolean, "Acteur charnière");
     add_field(t, "community", FieldType::integer, "Communauté");
+    const bool geocoding = d.project.geocoding.has_value();
+    if (geocoding) add_geocode_fields(t);
     for (std::size_t i = 0; i < d.actors.size(); ++i) {
         const Actor& a = d.actors[i];
         const ActorMeasures& m = d.measures[i];
@@ -120,6 +135,7 @@ Table actors_table(const Diagnostic& d) {
                                Value(m.is_cut_vertex),
                                m.community ? Value(static_cast<std::int64_t>(m.community)) : Value()})
             row.push_back(v);
+        if (geocoding) add_geocode_values(row, a.provenance);
         t.rows.push_back(std::move(row));
         t.geometries.push_back(a.location ? point_wkb(*a.location) : Wkb{});
     }
@@ -136,9 +152,12 @@ Table places_table(const Diagnostic& d) {
     add_field(t, "source", FieldType::text, "Source");
     add_field(t, "source_ref", FieldType::text, "Référence dans la source");
     add_field(t, "location_method", FieldType::text, "Mode de localisation");
+    const bool geocoding = d.project.geocoding.has_value();
+    if (geocoding) add_geocode_fields(t);
     for (const auto& p : d.places) {
         t.rows.push_back({p.id, p.name, p.kind, opt_real(p.capacity), opt_text(p.area_id), p.provenance.source,
                           p.provenance.source_ref, p.provenance.location_method});
+        if (geocoding) add_geocode_values(t.rows.back(), p.provenance);
         t.geometries.push_back(point_wkb(p.location));
     }
     return t;

@@ -341,6 +341,10 @@ bool representative(const detail::GeosContext& ctx, const GEOSGeometry* g, doubl
 
 }  // namespace
 
+bool representative_point(const detail::GeosContext& ctx, const GEOSGeometry* g, Point& p) {
+    return representative(ctx, g, p.x, p.y);
+}
+
 RecordLocator::RecordLocator(Workspace& ws, const SourceSpec& spec, const SourceData& data)
     : ws_(ws), spec_(spec) {
     const auto& loc = spec.location;
@@ -352,7 +356,10 @@ RecordLocator::RecordLocator(Workspace& ws, const SourceSpec& spec, const Source
     std::string crs = loc.crs;
     if (latlon_col_ >= 0 || ((x_col_ >= 0 || wkt_col_ >= 0) && crs.empty())) crs = "EPSG:4326";
     if (!loc.uses_fields()) {
-        if (data.delimited) {
+        // A block with address fields is geocoded instead (geocode_records.cpp).
+        const bool has_address = !spec.address_fields.empty() || !spec.postcode_field.empty() ||
+                                 !spec.citycode_field.empty() || !spec.city_field.empty();
+        if (data.delimited && !has_address) {
             throw InputError(Location{spec.path_as_written, {}, {}, "x_field"},
                              "texte délimité sans localisation : indiquez x_field et y_field, wkt_field ou latlon_field "
                              "dans le bloc [" + spec.block + "]");

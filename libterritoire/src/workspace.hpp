@@ -17,6 +17,8 @@
 
 namespace territoire {
 
+class Geocoder;  // geocoder.hpp
+
 /// Areas indexed for point location. A point is assigned to the area whose interior contains it; a
 /// point on a shared boundary goes to the area with the smallest id among those whose boundary it
 /// lies on, so that the rule does not depend on input order.
@@ -101,6 +103,9 @@ public:
     /// True when (x, y) lies inside the territory or on its boundary.
     bool in_territory(double x, double y) const;
 
+    /// The BAN index of [geocoding], loaded on first use (geocode_records.cpp).
+    std::shared_ptr<Geocoder> geocoder;
+
 private:
     std::map<std::string, std::unique_ptr<detail::Transformer>> transformers_;
     std::unique_ptr<detail::Transformer> to_wgs84_;
@@ -141,6 +146,9 @@ private:
 /// MultiPolygon; null with a problem reported when unusable.
 detail::GeomPtr record_polygon(Workspace& ws, const SourceSpec& spec, const SourceData& data, const Record& rec,
                                ProblemReporter& problems);
+
+/// A point on the surface of a geometry already in the working CRS (the point itself for a point).
+bool representative_point(const detail::GeosContext& ctx, const GEOSGeometry* g, Point& p);
 
 /// Ellipsoidal area in km² of a working-CRS (multi)polygon.
 double area_km2(Workspace& ws, const GEOSGeometry* g);

@@ -22,7 +22,11 @@ struct Point {
 struct Provenance {
     std::string source;           ///< source block name
     std::string source_ref;       ///< "ligne 12" or "entité 3"
-    std::string location_method;  ///< coordinates | wkt | latlon | geometry | none
+    std::string location_method;  ///< coordinates | wkt | latlon | geometry | ban | none
+    // Geocoding against the BAN ([geocoding], docs/geocoding.md); empty when not geocoded.
+    std::optional<double> geocode_score;  ///< 0–1, confidence of the match at its precision
+    std::string geocode_precision;        ///< housenumber | street | commune | failed
+    std::string ban_id;                   ///< BAN id of the address, street (`79191_0420`) or commune (INSEE)
 };
 
 /// One source record merged into an actor or a place (matching.cpp, docs/matching.md).

@@ -54,6 +54,18 @@ struct SourceSpec {
     std::string projection = "count";  ///< participations: "count" or "newman"
     std::map<std::string, std::string> ids;
     int line = 0;                      ///< line of the block in the project file
+    // Geocoding (issue 3, geocoding part): address columns of records without coordinates.
+    std::vector<std::string> address_fields;
+    std::string postcode_field, citycode_field, city_field;
+};
+
+/// [geocoding]: the BAN files used to place records that have an address and no coordinates
+/// (docs/geocoding.md).
+struct GeocodingSpec {
+    std::vector<std::filesystem::path> paths;     ///< resolved against the project file's folder
+    std::vector<std::string> paths_as_written;    ///< as in the project file, for messages
+    double min_score = 0.7;                       ///< street similarity below which only the commune is kept
+    int line = 0;
 };
 
 /// [population] (docs/access.md): where people live, as polygons, points or the INSEE 200 m grid.
@@ -115,6 +127,7 @@ struct Project {
     AccessSpec access;                         ///< defaults when [access] is absent
     std::optional<ContrastSpec> contrast;
     MatchingSpec matching;             ///< [matching], defaults when absent
+    std::optional<GeocodingSpec> geocoding;    ///< BAN reference for addresses without coordinates
 };
 
 /// Reads and validates a project file. Throws ProjectError naming the file, line and key.
