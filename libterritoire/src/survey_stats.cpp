@@ -22,6 +22,7 @@ constexpr double kZ95 = 1.959963984540054;  ///< standard normal quantile 0,975
 constexpr double kTotalsTolerance = 1e-6;   ///< relative gap allowed between the margins' totals
 constexpr int kMaxTrimRounds = 200;         ///< rounds of "trim, then re-rake" at most
 constexpr double kBoundsSlack = 1e-3;       ///< a weight ratio within 0,1 % of a bound meets it
+constexpr double kFallingFactor = 0.95;     ///< a gap below 95 % of its value a tenth of the passes ago is falling
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// A share or gap with 3 significant digits and a decimal comma ("0,0123", "1,5e-05").
@@ -87,20 +88,29 @@ Gap largest_gap(const Problem& p, const std::vector<double>& w) {
 /// given order, every respondent's weight by target / weighted count of its category. Stops as soon
 /// as the largest gap is within tolerance (checked before every pass, so weights that already fit
 /// take 0 pass). Returns the passes made; throws naming the worst category when max_iterations
-/// passes are not enough.
+/// passes are not enough, telling a gap still falling (slow convergence: more passes will do) from
+/// a stalled one (incompatible margins): the gap must have fallen by kFallingFactor at least over
+/// the last tenth of the passes (at least one pass) to count as falling.
 int fit_margins(const Problem& p, std::vector<double>& w, const RakingOptions& options) {
+    std::vector<double> history;  // gap before each pass
     for (int pass = 0;; ++pass) {
         const Gap g = largest_gap(p, w);
+        history.push_back(g.value);
         if (g.value <= options.tolerance) return pass;
         if (pass == options.max_iterations) {
             const Margin& m = (*p.margins)[g.variable];
+            const int back = std::max(1, options.max_iterations / 10);
+            const double before = history[static_cast<std::size_t>(pass - back)];
+            const bool falling = g.value < kFallingFactor * before;
             fail(m.variable,
                  "le redressement n'a pas convergé en " + std::to_string(options.max_iterations) +
                      " itérations : la marge " + category_name(m, g.category) + " reste à " +
                      small_number(g.value) + " de sa part dans les marges (tolérance " +
-                     small_number(options.tolerance) +
-                     ") ; les marges sont sans doute incompatibles avec les répondants (une combinaison de "
-                     "catégories sans aucun répondant ?)");
+                     small_number(options.tolerance) + ", écart " + small_number(before) + " " +
+                     std::to_string(back) + " itération(s) plus tôt) ; " +
+                     (falling ? "l'écart diminue encore : la convergence est lente : augmentez max_iterations"
+                              : "l'écart ne diminue plus : les marges sont sans doute incompatibles avec les "
+                                "répondants (une combinaison de catégories sans aucun répondant ?)"));
         }
         for (std::size_t v = 0; v < p.target.size(); ++v) {
             const std::vector<double> sums = category_sums(p, v, w);
@@ -111,6 +121,40 @@ int fit_margins(const Problem& p, std::vector<double>& w, const RakingOptions& o
             }
         }
     }
+}
+
+/// Kish's design effect n Σw² / (Σw)² (0 without weight).
+double design_effect_of(const std::vector<double>& w) {
+    double s = 0, s2 = 0;
+    for (double x : w) {
+        s += x;
+        s2 += x * x;
+    }
+    return s2 > 0 ? static_cast<double>(w.size()) * s2 / (s * s) : 0;
+}
+
+/// The categories whose respondents' weights cannot all lie within [low, high] × mean weight, in
+/// French: after raking, their weights sum to share × total, so their average weight / mean weight
+/// is census share / sample share (n_c / n), whatever the weights; outside the bounds, some weight
+/// of the category is outside them too. Empty when no category is in that case.
+std::string unreachable_bounds(const Problem& p, double low, double high) {
+    std::string out;
+    for (std::size_t v = 0; v < p.share.size(); ++v) {
+        const Margin& m = (*p.margins)[v];
+        std::vector<std::size_t> count(m.categories.size(), 0);
+        for (int c : (*p.codes)[v]) ++count[static_cast<std::size_t>(c)];
+        for (std::size_t c = 0; c < count.size(); ++c) {
+            if (count[c] == 0) continue;
+            const double sample = static_cast<double>(count[c]) / static_cast<double>(p.n);
+            const double ratio = p.share[v][c] / sample;
+            if (ratio >= low * (1 - kBoundsSlack) && ratio <= high * (1 + kBoundsSlack)) continue;
+            out += (out.empty() ? "" : " ; ") + category_name(m, c) + " (" + style::french_number(100 * sample, 1) +
+                   " % des répondants, " + style::french_number(100 * p.share[v][c], 1) +
+                   " % de la population) exige un rapport poids / poids moyen de " + style::french_number(ratio, 2) +
+                   " en moyenne";
+        }
+    }
+    return out;
 }
 
 void validate_options(const RakingOptions& o) {
@@ -217,29 +261,56 @@ RakingResult rake(const std::vector<double>& base_weights, const std::vector<std
 
     // Trimming: clip every weight / mean weight to the bounds, re-rake, repeat until the raked
     // weights stay within the bounds (0,1 % slack) or kMaxTrimRounds rounds are done. The margins
-    // always prevail: the last step is a rake, and bounds_met says whether the bounds hold too.
+    // always prevail: every round ends with a rake. When the bounds are never met, clipping and
+    // re-raking can leave the weights more spread than no trimming at all (the re-rake pushes the
+    // clipped categories' weights further out): the round with the smallest design effect is kept,
+    // round 0 being the untrimmed raked weights, and bounds_message says why.
     const std::size_t n = r.weights.size();
     const double low = options.trim_low.value_or(0.0);
     const double high = options.trim_high.value_or(std::numeric_limits<double>::infinity());
-    auto mean_weight = [&] {
+    auto within_bounds = [&](const std::vector<double>& ws) {
         double s = 0;
-        for (double w : r.weights) s += w;
-        return n > 0 ? s / static_cast<double>(n) : 0.0;
-    };
-    auto within_bounds = [&] {
-        const double m = mean_weight();
-        for (double w : r.weights)
+        for (double w : ws) s += w;
+        const double m = s / static_cast<double>(n);
+        for (double w : ws)
             if (w / m < low * (1 - kBoundsSlack) || w / m > high * (1 + kBoundsSlack)) return false;
         return true;
     };
     if ((options.trim_low || options.trim_high) && n > 0) {
-        while (!within_bounds() && r.trim_rounds < kMaxTrimRounds) {
-            const double m = mean_weight();
+        std::vector<double> best = r.weights;
+        double best_deff = design_effect_of(best);
+        while (!within_bounds(r.weights) && r.trim_rounds < kMaxTrimRounds) {
+            double m = 0;
+            for (double w : r.weights) m += w;
+            m /= static_cast<double>(n);
             for (double& w : r.weights) w = std::clamp(w, low * m, high * m);
             if (!margins.empty()) r.iterations += fit_margins(p, r.weights, options);
             ++r.trim_rounds;
+            const double deff = design_effect_of(r.weights);
+            if (deff < best_deff && !within_bounds(r.weights)) {
+                best = r.weights;
+                best_deff = deff;
+                r.kept_round = r.trim_rounds;
+            }
         }
-        r.bounds_met = within_bounds();
+        r.bounds_met = within_bounds(r.weights);
+        if (r.bounds_met) {
+            r.kept_round = r.trim_rounds;
+        } else {
+            r.weights = std::move(best);
+            const std::string why = margins.empty() ? std::string() : unreachable_bounds(p, low, high);
+            r.bounds_message =
+                "les bornes d'écrêtage [" + style::french_number(low, 2) + " ; " +
+                (options.trim_high ? style::french_number(high, 2) : std::string("∞")) +
+                "] du rapport poids / poids moyen ne peuvent pas être respectées en même temps que les marges" +
+                (why.empty() ? " en " + std::to_string(r.trim_rounds) + " étapes d'écrêtage"
+                             : " : " + why + ", hors des bornes quels que soient les poids") +
+                " ; " +
+                (r.kept_round == 0 ? std::string("les poids redressés sans écrêtage sont conservés")
+                                   : "les poids de l'étape d'écrêtage " + std::to_string(r.kept_round) +
+                                         ", la moins dispersée, sont conservés") +
+                " ; élargir les bornes ou regrouper des catégories";
+        }
     }
 
     double s = 0, s2 = 0;

@@ -206,6 +206,57 @@ def test_trimming_bounds_that_cannot_hold():
     check_margins([age, sexe], [AGE, SEXE], r["weights"])
 
 
+def test_unreachable_trimming_never_spreads_the_weights_more():
+    """Review case: clipping to bounds that cannot hold, then re-raking, left the weights MORE
+    spread than no trimming (design effect 3.84 against 3.35). Category 0 is 56.7 % of the sample
+    and 25 % of the population: its average weight ratio must be 0.44 < 0.5 whatever the weights.
+    The engine says so and keeps the least spread round: here the untrimmed raked weights."""
+    rng = np.random.default_rng(11)
+    n = 150
+    codes = [rng.choice(4, n, p=[.5, .3, .15, .05]), rng.choice(2, n, p=[.7, .3])]
+    margins = [("v0", ["c0", "c1", "c2", "c3"], [250.0] * 4), ("v1", ["c0", "c1"], [500.0, 500.0])]
+    base = rng.uniform(0.5, 2, n)
+    assert np.bincount(codes[0])[0] == 85  # 85 / 150 = 56.7 %, census share 25 %: ratio 0.44
+    plain = rake(base, codes, margins)
+    deff = lambda w: len(w) * np.sum(np.square(w)) / np.sum(w) ** 2
+    # what the old "last round" rule returned: the 200th round of the documented trimming
+    last, rounds, met = numpy_trimmed(base, codes, margins, 0.5, None)
+    assert not met and deff(last) > deff(plain["weights"]) * 1.1
+    r = rake(base, codes, margins, trim_low=0.5)
+    assert not r["bounds_met"] and r["trim_rounds"] == 200
+    assert r["design_effect"] <= plain["design_effect"] * (1 + 1e-9)
+    assert r["kept_round"] == 0 and np.allclose(r["weights"], plain["weights"], rtol=1e-12)
+    assert "« v0 = c0 » (56,7 % des répondants, 25,0 % de la population)" in r["bounds_message"]
+    assert "0,44" in r["bounds_message"] and "sans écrêtage sont conservés" in r["bounds_message"]
+    check_margins(codes, margins, r["weights"])
+
+
+def test_unreachable_trimming_keeps_the_least_spread_round():
+    """Review case with trim_high = 3: a category needs 3.75 on average, so the bounds fail, but
+    some trimming round is less spread than the raked weights: the engine returns the round of
+    smallest design effect among all rounds (all meet the margins), checked against numpy."""
+    rng = np.random.default_rng(11)
+    n = 150
+    rng.choice(4, n, p=[.5, .3, .15, .05]), rng.choice(2, n, p=[.7, .3]), rng.uniform(0.5, 2, n)  # case 1
+    codes = [rng.choice(4, n, p=[.5, .3, .15, .05]), rng.choice(2, n, p=[.7, .3])]
+    margins = [("v0", ["c0", "c1", "c2", "c3"], [250.0] * 4), ("v1", ["c0", "c1"], [500.0, 500.0])]
+    base = rng.uniform(0.5, 2, n)
+    r = rake(base, codes, margins, trim_high=3.0)
+    assert not r["bounds_met"] and "« v0 = c3 »" in r["bounds_message"]
+    # every round of the documented trimming, computed here
+    deff = lambda w: len(w) * np.sum(np.square(w)) / np.sum(w) ** 2
+    w = numpy_ipf(base, codes, margins)
+    rounds = [w]
+    for _ in range(200):
+        m = w.mean()
+        w = numpy_ipf(np.clip(w, 0, 3.0 * m), codes, margins)
+        rounds.append(w)
+    best = min(range(len(rounds)), key=lambda k: deff(rounds[k]))
+    assert r["design_effect"] == pytest.approx(deff(rounds[best]), rel=1e-6)
+    assert r["design_effect"] < deff(rounds[0]) * 0.95
+    check_margins(codes, margins, r["weights"])
+
+
 def test_raking_is_deterministic():
     rng = np.random.default_rng(6)
     codes = [rng.choice(5, 200), rng.choice(2, 200)]
@@ -261,13 +312,44 @@ def test_error_margin_totals_differ():
 
 def test_error_non_convergence_names_worst_category():
     """Every young respondent is a woman and every man is old: margins asking for 50 % of young and
-    80 % of men cannot both hold (young <= women = 20 %)."""
+    80 % of men cannot both hold (young <= women = 20 %). The gap stalls: incompatible margins."""
     age = [0] * 10 + [1] * 10 + [1] * 10
     sexe = [0] * 10 + [0] * 10 + [1] * 10
     margins = [("age", ["jeune", "vieux"], [50.0, 50.0]), ("sexe", ["femme", "homme"], [20.0, 80.0])]
     e = error_of([1] * 30, [age, sexe], margins, max_iterations=200)
     assert "n'a pas convergé en 200 itérations" in str(e)
     assert e.field in ("age", "sexe") and "« " + e.field + " = " in str(e)
+    assert "les marges sont sans doute incompatibles" in str(e) and "augmentez" not in str(e)
+
+
+def slow_case():
+    """Review case (repro_slow.py): three variables, lognormal base weights; feasible margins that
+    plain IPF meets in 153 passes, more than the former default of 100."""
+    rng = np.random.default_rng(0)
+    for _ in range(35):
+        n = 60
+        codes = [rng.integers(0, 3, n), rng.integers(0, 2, n), rng.integers(0, 4, n)]
+        for c, k in zip(codes, (3, 2, 4)):
+            c[:k] = np.arange(k)
+        pops = [rng.uniform(10, 1000, k) for k in (3, 2, 4)]
+        total = pops[0].sum()
+        pops = [p / p.sum() * total for p in pops]
+        base = rng.lognormal(0, 1, n)
+    margins = [(f"v{j}", [f"c{i}" for i in range(len(p))], list(map(float, p))) for j, p in enumerate(pops)]
+    return base, codes, margins
+
+
+def test_slow_convergence_at_defaults_and_its_message():
+    base, codes, margins = slow_case()
+    # at the library's defaults (tolerance 1e-6, 1000 passes): converged, margins met
+    r = _core._rake(list(map(float, base)), [list(map(int, c)) for c in codes], margins)
+    assert r["converged"] and 100 < r["iterations"] < 1000
+    w = numpy_ipf(base, codes, margins, tol=1e-6)
+    assert np.allclose(r["weights"], w, rtol=1e-9)
+    # with too few passes: the gap is still falling, so the message says to raise max_iterations
+    e = error_of(base, codes, margins, tolerance=1e-6, max_iterations=100)
+    assert "la convergence est lente : augmentez max_iterations" in str(e)
+    assert "incompatibles" not in str(e)
 
 
 def test_error_bad_options():
