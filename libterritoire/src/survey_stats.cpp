@@ -434,6 +434,50 @@ public:
         return usable(r, c, -1) && reaches(r, rows_ + c, r, c);
     }
 
+    /// How much a reader can believe the withheld cell (r, c) larger than it is, capped at `cap`:
+    /// the largest t such that the true table plus t along some cycles through the cell (its count
+    /// growing by t) keeps every count >= 0. That is a maximum flow closing the cycle, over the
+    /// other withheld cells: an arc that raises a cell's count is uncapacitated (capped at `cap`),
+    /// one that lowers it has the count as capacity. Edmonds-Karp on the R + C nodes.
+    long long max_increase(std::size_t r, std::size_t c, long long cap) const {
+        if (cap <= 0) return 0;
+        const std::size_t nodes = rows_ + cols_;
+        std::vector<std::vector<long long>> residual(nodes, std::vector<long long>(nodes, 0));
+        for (std::size_t i = 0; i < rows_; ++i) {
+            for (std::size_t j = 0; j < cols_; ++j) {
+                if (!withheld_[i][j] || (i == r && j == c)) continue;
+                const long long count = static_cast<long long>(std::min<std::size_t>(counts_[i][j], cap));
+                residual[i][rows_ + j] = sign(i, j) > 0 ? cap : count;  // row → column: signed +t
+                residual[rows_ + j][i] = sign(i, j) < 0 ? cap : count;  // column → row: signed −t
+            }
+        }
+        // the cell's count grows: signed +t (row → column) for +1 cells, −t for the negated ones;
+        // the flow closes the cycle from the far end back to the near one
+        const std::size_t source = sign(r, c) > 0 ? rows_ + c : r;
+        const std::size_t sink = sign(r, c) > 0 ? r : rows_ + c;
+        long long flow = 0;
+        while (flow < cap) {
+            std::vector<std::size_t> parent(nodes, nodes);
+            parent[source] = source;
+            std::vector<std::size_t> queue{source};
+            for (std::size_t q = 0; q < queue.size() && parent[sink] == nodes; ++q)
+                for (std::size_t v = 0; v < nodes; ++v)
+                    if (parent[v] == nodes && residual[queue[q]][v] > 0) {
+                        parent[v] = queue[q];
+                        queue.push_back(v);
+                    }
+            if (parent[sink] == nodes) break;
+            long long push = cap - flow;
+            for (std::size_t v = sink; v != source; v = parent[v]) push = std::min(push, residual[parent[v]][v]);
+            for (std::size_t v = sink; v != source; v = parent[v]) {
+                residual[parent[v]][v] -= push;
+                residual[v][parent[v]] += push;
+            }
+            flow += push;
+        }
+        return flow;
+    }
+
 private:
     /// +1 when the count moves with the signed value, −1 for the negated total cells.
     int sign(std::size_t r, std::size_t c) const {
@@ -483,9 +527,16 @@ private:
 //  2. then the audit: the first withheld cell (row by row) whose value the published cells still
 //     determine, through longer chains of relations and counts ≥ 0 (see Audit), gets the published
 //     cell of smallest count (first on ties) that frees it; if no single cell does, the smallest
-//     published cell of its row or column.
-// Each step withholds one more cell and withholding never determines a cell that was free, so the
-// loop ends after at most R·C steps with no withheld cell determined.
+//     published cell of its row or column;
+//  3. then the protection level: the first primary cell (row by row) whose largest value
+//     compatible with the published cells (Audit::max_increase) stays below min_cell — a reader
+//     would know it is small — gets the published cell of smallest count (first on ties) that
+//     lifts that largest value to min_cell; if no single cell does, the one that lifts it most
+//     (smallest count first on ties); if none lifts it, the smallest published cell of its row
+//     or column, else the smallest published cell.
+// Each step withholds one more cell and withholding never determines a cell that was free nor
+// lowers a largest value, so the loop ends after at most R·C steps with no withheld cell
+// determined and every primary cell able, for a reader, to reach min_cell.
 std::vector<std::vector<bool>> protect(const std::vector<std::vector<std::size_t>>& counts,
                                        std::size_t min_cell) {
     const std::size_t rows = counts.size();
@@ -555,7 +606,47 @@ std::vector<std::vector<bool>> protect(const std::vector<std::vector<std::size_t
         }
         return false;
     };
-    while (rule_lines() || rule_audit()) {
+    auto rule_protection_level = [&]() -> bool {
+        if (rows < 2 || cols < 2) return false;
+        const auto need = static_cast<long long>(min_cell);
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t c = 0; c < cols; ++c) {
+                if (!out[r][c] || counts[r][c] >= min_cell) continue;
+                const long long missing = need - static_cast<long long>(counts[r][c]);
+                const Audit audit(counts, out);
+                const long long now = audit.max_increase(r, c, missing);
+                if (now >= missing) continue;
+                std::vector<std::pair<std::size_t, std::size_t>> published;
+                for (std::size_t i = 0; i < rows; ++i)
+                    for (std::size_t j = 0; j < cols; ++j)
+                        if (!out[i][j]) published.emplace_back(i, j);
+                if (published.empty()) return false;
+                std::stable_sort(published.begin(), published.end(), [&](const auto& a, const auto& b) {
+                    return counts[a.first][a.second] < counts[b.first][b.second];
+                });
+                std::size_t best = published.size();
+                long long best_gain = now;
+                for (std::size_t k = 0; k < published.size() && best_gain < missing; ++k) {
+                    const auto [i, j] = published[k];
+                    out[i][j] = true;
+                    const long long gain = audit.max_increase(r, c, missing);
+                    out[i][j] = false;
+                    if (gain > best_gain) {
+                        best = k;
+                        best_gain = gain;
+                    }
+                }
+                if (best == published.size())
+                    for (std::size_t k = 0; k < published.size() && best == published.size(); ++k)
+                        if (published[k].first == r || published[k].second == c) best = k;
+                if (best == published.size()) best = 0;
+                out[published[best].first][published[best].second] = true;
+                return true;
+            }
+        }
+        return false;
+    };
+    while (rule_lines() || rule_audit() || rule_protection_level()) {
     }
     return out;
 }
