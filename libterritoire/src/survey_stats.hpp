@@ -92,8 +92,12 @@ Estimate weighted_proportion(const std::vector<double>& y01, const std::vector<d
 /// Small-cell protection of a two-way table of respondent counts: rows are the areas plus a last
 /// row for the territory, columns the groups (public, non-public) plus a last column for all.
 /// Returns which cells to withhold: every cell with fewer than `min_cell` respondents (primary),
-/// plus complementary cells so that no row or column has exactly one withheld cell, and so no
-/// withheld cell can be recovered by difference from published totals.
+/// plus complementary cells so that no row or column has exactly one withheld cell, no withheld
+/// cell can be recovered from the published cells, the sum relations and counts >= 0, and every
+/// primary cell can, for such a reader, be min_cell or more (protection level).
+/// Limits (docs/survey-method.md §3): the rule is deterministic and public, so a reader who
+/// re-runs it on every table compatible with the published cells can sometimes narrow a withheld
+/// cell, rarely to one value; nothing protects against other tables sharing cells.
 std::vector<std::vector<bool>> protect(const std::vector<std::vector<std::size_t>>& counts,
                                        std::size_t min_cell);
 
