@@ -300,11 +300,13 @@ RakingResult rake(const std::vector<double>& base_weights, const std::vector<std
             r.weights = std::move(best);
             const std::string why = margins.empty() ? std::string() : unreachable_bounds(p, low, high);
             r.bounds_message =
-                "les bornes d'écrêtage [" + style::french_number(low, 2) + " ; " +
+                "les bornes d'écrêtage [" + (options.trim_low ? style::french_number(low, 2) : std::string("0")) + " ; " +
                 (options.trim_high ? style::french_number(high, 2) : std::string("∞")) +
-                "] du rapport poids / poids moyen ne peuvent pas être respectées en même temps que les marges" +
-                (why.empty() ? " en " + std::to_string(r.trim_rounds) + " étapes d'écrêtage"
-                             : " : " + why + ", hors des bornes quels que soient les poids") +
+                "] du rapport poids / poids moyen " +
+                (why.empty() ? "n'ont pas été atteintes en même temps que les marges en " +
+                                   std::to_string(r.trim_rounds) + " étapes d'écrêtage"
+                             : "ne peuvent pas être respectées en même temps que les marges : " + why +
+                                   ", hors des bornes quels que soient les poids") +
                 " ; " +
                 (r.kept_round == 0 ? std::string("les poids redressés sans écrêtage sont conservés")
                                    : "les poids de l'étape d'écrêtage " + std::to_string(r.kept_round) +
