@@ -22,6 +22,7 @@ constexpr double kZ95 = 1.959963984540054;  ///< standard normal quantile 0,975
 constexpr double kTotalsTolerance = 1e-6;   ///< relative gap allowed between the margins' totals
 constexpr int kMaxTrimRounds = 200;         ///< rounds of "trim, then re-rake" at most
 constexpr double kBoundsSlack = 1e-3;       ///< a weight ratio within 0,1 % of a bound meets it
+constexpr double kFallingFactor = 0.95;     ///< a gap below 95 % of its value a tenth of the passes ago is falling
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// A share or gap with 3 significant digits and a decimal comma ("0,0123", "1,5e-05").
@@ -87,20 +88,29 @@ Gap largest_gap(const Problem& p, const std::vector<double>& w) {
 /// given order, every respondent's weight by target / weighted count of its category. Stops as soon
 /// as the largest gap is within tolerance (checked before every pass, so weights that already fit
 /// take 0 pass). Returns the passes made; throws naming the worst category when max_iterations
-/// passes are not enough.
+/// passes are not enough, telling a gap still falling (slow convergence: more passes will do) from
+/// a stalled one (incompatible margins): the gap must have fallen by kFallingFactor at least over
+/// the last tenth of the passes (at least one pass) to count as falling.
 int fit_margins(const Problem& p, std::vector<double>& w, const RakingOptions& options) {
+    std::vector<double> history;  // gap before each pass
     for (int pass = 0;; ++pass) {
         const Gap g = largest_gap(p, w);
+        history.push_back(g.value);
         if (g.value <= options.tolerance) return pass;
         if (pass == options.max_iterations) {
             const Margin& m = (*p.margins)[g.variable];
+            const int back = std::max(1, options.max_iterations / 10);
+            const double before = history[static_cast<std::size_t>(pass - back)];
+            const bool falling = g.value < kFallingFactor * before;
             fail(m.variable,
                  "le redressement n'a pas convergé en " + std::to_string(options.max_iterations) +
                      " itérations : la marge " + category_name(m, g.category) + " reste à " +
                      small_number(g.value) + " de sa part dans les marges (tolérance " +
-                     small_number(options.tolerance) +
-                     ") ; les marges sont sans doute incompatibles avec les répondants (une combinaison de "
-                     "catégories sans aucun répondant ?)");
+                     small_number(options.tolerance) + ", écart " + small_number(before) + " " +
+                     std::to_string(back) + " itération(s) plus tôt) ; " +
+                     (falling ? "l'écart diminue encore : la convergence est lente : augmentez max_iterations"
+                              : "l'écart ne diminue plus : les marges sont sans doute incompatibles avec les "
+                                "répondants (une combinaison de catégories sans aucun répondant ?)"));
         }
         for (std::size_t v = 0; v < p.target.size(); ++v) {
             const std::vector<double> sums = category_sums(p, v, w);
@@ -111,6 +121,40 @@ int fit_margins(const Problem& p, std::vector<double>& w, const RakingOptions& o
             }
         }
     }
+}
+
+/// Kish's design effect n Σw² / (Σw)² (0 without weight).
+double design_effect_of(const std::vector<double>& w) {
+    double s = 0, s2 = 0;
+    for (double x : w) {
+        s += x;
+        s2 += x * x;
+    }
+    return s2 > 0 ? static_cast<double>(w.size()) * s2 / (s * s) : 0;
+}
+
+/// The categories whose respondents' weights cannot all lie within [low, high] × mean weight, in
+/// French: after raking, their weights sum to share × total, so their average weight / mean weight
+/// is census share / sample share (n_c / n), whatever the weights; outside the bounds, some weight
+/// of the category is outside them too. Empty when no category is in that case.
+std::string unreachable_bounds(const Problem& p, double low, double high) {
+    std::string out;
+    for (std::size_t v = 0; v < p.share.size(); ++v) {
+        const Margin& m = (*p.margins)[v];
+        std::vector<std::size_t> count(m.categories.size(), 0);
+        for (int c : (*p.codes)[v]) ++count[static_cast<std::size_t>(c)];
+        for (std::size_t c = 0; c < count.size(); ++c) {
+            if (count[c] == 0) continue;
+            const double sample = static_cast<double>(count[c]) / static_cast<double>(p.n);
+            const double ratio = p.share[v][c] / sample;
+            if (ratio >= low * (1 - kBoundsSlack) && ratio <= high * (1 + kBoundsSlack)) continue;
+            out += (out.empty() ? "" : " ; ") + category_name(m, c) + " (" + style::french_number(100 * sample, 1) +
+                   " % des répondants, " + style::french_number(100 * p.share[v][c], 1) +
+                   " % de la population) exige un rapport poids / poids moyen de " + style::french_number(ratio, 2) +
+                   " en moyenne";
+        }
+    }
+    return out;
 }
 
 void validate_options(const RakingOptions& o) {
@@ -217,29 +261,58 @@ RakingResult rake(const std::vector<double>& base_weights, const std::vector<std
 
     // Trimming: clip every weight / mean weight to the bounds, re-rake, repeat until the raked
     // weights stay within the bounds (0,1 % slack) or kMaxTrimRounds rounds are done. The margins
-    // always prevail: the last step is a rake, and bounds_met says whether the bounds hold too.
+    // always prevail: every round ends with a rake. When the bounds are never met, clipping and
+    // re-raking can leave the weights more spread than no trimming at all (the re-rake pushes the
+    // clipped categories' weights further out): the round with the smallest design effect is kept,
+    // round 0 being the untrimmed raked weights, and bounds_message says why.
     const std::size_t n = r.weights.size();
     const double low = options.trim_low.value_or(0.0);
     const double high = options.trim_high.value_or(std::numeric_limits<double>::infinity());
-    auto mean_weight = [&] {
+    auto within_bounds = [&](const std::vector<double>& ws) {
         double s = 0;
-        for (double w : r.weights) s += w;
-        return n > 0 ? s / static_cast<double>(n) : 0.0;
-    };
-    auto within_bounds = [&] {
-        const double m = mean_weight();
-        for (double w : r.weights)
+        for (double w : ws) s += w;
+        const double m = s / static_cast<double>(n);
+        for (double w : ws)
             if (w / m < low * (1 - kBoundsSlack) || w / m > high * (1 + kBoundsSlack)) return false;
         return true;
     };
     if ((options.trim_low || options.trim_high) && n > 0) {
-        while (!within_bounds() && r.trim_rounds < kMaxTrimRounds) {
-            const double m = mean_weight();
+        std::vector<double> best = r.weights;
+        double best_deff = design_effect_of(best);
+        while (!within_bounds(r.weights) && r.trim_rounds < kMaxTrimRounds) {
+            double m = 0;
+            for (double w : r.weights) m += w;
+            m /= static_cast<double>(n);
             for (double& w : r.weights) w = std::clamp(w, low * m, high * m);
             if (!margins.empty()) r.iterations += fit_margins(p, r.weights, options);
             ++r.trim_rounds;
+            const double deff = design_effect_of(r.weights);
+            if (deff < best_deff && !within_bounds(r.weights)) {
+                best = r.weights;
+                best_deff = deff;
+                r.kept_round = r.trim_rounds;
+            }
         }
-        r.bounds_met = within_bounds();
+        r.bounds_met = within_bounds(r.weights);
+        if (r.bounds_met) {
+            r.kept_round = r.trim_rounds;
+        } else {
+            r.weights = std::move(best);
+            const std::string why = margins.empty() ? std::string() : unreachable_bounds(p, low, high);
+            r.bounds_message =
+                "les bornes d'écrêtage [" + (options.trim_low ? style::french_number(low, 2) : std::string("0")) + " ; " +
+                (options.trim_high ? style::french_number(high, 2) : std::string("∞")) +
+                "] du rapport poids / poids moyen " +
+                (why.empty() ? "n'ont pas été atteintes en même temps que les marges en " +
+                                   std::to_string(r.trim_rounds) + " étapes d'écrêtage"
+                             : "ne peuvent pas être respectées en même temps que les marges : " + why +
+                                   ", hors des bornes quels que soient les poids") +
+                " ; " +
+                (r.kept_round == 0 ? std::string("les poids redressés sans écrêtage sont conservés")
+                                   : "les poids de l'étape d'écrêtage " + std::to_string(r.kept_round) +
+                                         ", la moins dispersée, sont conservés") +
+                " ; élargir les bornes ou regrouper des catégories";
+        }
     }
 
     double s = 0, s2 = 0;
@@ -363,6 +436,50 @@ public:
         return usable(r, c, -1) && reaches(r, rows_ + c, r, c);
     }
 
+    /// How much a reader can believe the withheld cell (r, c) larger than it is, capped at `cap`:
+    /// the largest t such that the true table plus t along some cycles through the cell (its count
+    /// growing by t) keeps every count >= 0. That is a maximum flow closing the cycle, over the
+    /// other withheld cells: an arc that raises a cell's count is uncapacitated (capped at `cap`),
+    /// one that lowers it has the count as capacity. Edmonds-Karp on the R + C nodes.
+    long long max_increase(std::size_t r, std::size_t c, long long cap) const {
+        if (cap <= 0) return 0;
+        const std::size_t nodes = rows_ + cols_;
+        std::vector<std::vector<long long>> residual(nodes, std::vector<long long>(nodes, 0));
+        for (std::size_t i = 0; i < rows_; ++i) {
+            for (std::size_t j = 0; j < cols_; ++j) {
+                if (!withheld_[i][j] || (i == r && j == c)) continue;
+                const long long count = static_cast<long long>(std::min<std::size_t>(counts_[i][j], cap));
+                residual[i][rows_ + j] = sign(i, j) > 0 ? cap : count;  // row → column: signed +t
+                residual[rows_ + j][i] = sign(i, j) < 0 ? cap : count;  // column → row: signed −t
+            }
+        }
+        // the cell's count grows: signed +t (row → column) for +1 cells, −t for the negated ones;
+        // the flow closes the cycle from the far end back to the near one
+        const std::size_t source = sign(r, c) > 0 ? rows_ + c : r;
+        const std::size_t sink = sign(r, c) > 0 ? r : rows_ + c;
+        long long flow = 0;
+        while (flow < cap) {
+            std::vector<std::size_t> parent(nodes, nodes);
+            parent[source] = source;
+            std::vector<std::size_t> queue{source};
+            for (std::size_t q = 0; q < queue.size() && parent[sink] == nodes; ++q)
+                for (std::size_t v = 0; v < nodes; ++v)
+                    if (parent[v] == nodes && residual[queue[q]][v] > 0) {
+                        parent[v] = queue[q];
+                        queue.push_back(v);
+                    }
+            if (parent[sink] == nodes) break;
+            long long push = cap - flow;
+            for (std::size_t v = sink; v != source; v = parent[v]) push = std::min(push, residual[parent[v]][v]);
+            for (std::size_t v = sink; v != source; v = parent[v]) {
+                residual[parent[v]][v] -= push;
+                residual[v][parent[v]] += push;
+            }
+            flow += push;
+        }
+        return flow;
+    }
+
 private:
     /// +1 when the count moves with the signed value, −1 for the negated total cells.
     int sign(std::size_t r, std::size_t c) const {
@@ -412,9 +529,16 @@ private:
 //  2. then the audit: the first withheld cell (row by row) whose value the published cells still
 //     determine, through longer chains of relations and counts ≥ 0 (see Audit), gets the published
 //     cell of smallest count (first on ties) that frees it; if no single cell does, the smallest
-//     published cell of its row or column.
-// Each step withholds one more cell and withholding never determines a cell that was free, so the
-// loop ends after at most R·C steps with no withheld cell determined.
+//     published cell of its row or column;
+//  3. then the protection level: the first primary cell (row by row) whose largest value
+//     compatible with the published cells (Audit::max_increase) stays below min_cell — a reader
+//     would know it is small — gets the published cell of smallest count (first on ties) that
+//     lifts that largest value to min_cell; if no single cell does, the one that lifts it most
+//     (smallest count first on ties); if none lifts it, the smallest published cell of its row
+//     or column, else the smallest published cell.
+// Each step withholds one more cell and withholding never determines a cell that was free nor
+// lowers a largest value, so the loop ends after at most R·C steps with no withheld cell
+// determined and every primary cell able, for a reader, to reach min_cell.
 std::vector<std::vector<bool>> protect(const std::vector<std::vector<std::size_t>>& counts,
                                        std::size_t min_cell) {
     const std::size_t rows = counts.size();
@@ -484,7 +608,47 @@ std::vector<std::vector<bool>> protect(const std::vector<std::vector<std::size_t
         }
         return false;
     };
-    while (rule_lines() || rule_audit()) {
+    auto rule_protection_level = [&]() -> bool {
+        if (rows < 2 || cols < 2) return false;
+        const auto need = static_cast<long long>(min_cell);
+        for (std::size_t r = 0; r < rows; ++r) {
+            for (std::size_t c = 0; c < cols; ++c) {
+                if (!out[r][c] || counts[r][c] >= min_cell) continue;
+                const long long missing = need - static_cast<long long>(counts[r][c]);
+                const Audit audit(counts, out);
+                const long long now = audit.max_increase(r, c, missing);
+                if (now >= missing) continue;
+                std::vector<std::pair<std::size_t, std::size_t>> published;
+                for (std::size_t i = 0; i < rows; ++i)
+                    for (std::size_t j = 0; j < cols; ++j)
+                        if (!out[i][j]) published.emplace_back(i, j);
+                if (published.empty()) return false;
+                std::stable_sort(published.begin(), published.end(), [&](const auto& a, const auto& b) {
+                    return counts[a.first][a.second] < counts[b.first][b.second];
+                });
+                std::size_t best = published.size();
+                long long best_gain = now;
+                for (std::size_t k = 0; k < published.size() && best_gain < missing; ++k) {
+                    const auto [i, j] = published[k];
+                    out[i][j] = true;
+                    const long long gain = audit.max_increase(r, c, missing);
+                    out[i][j] = false;
+                    if (gain > best_gain) {
+                        best = k;
+                        best_gain = gain;
+                    }
+                }
+                if (best == published.size())
+                    for (std::size_t k = 0; k < published.size() && best == published.size(); ++k)
+                        if (published[k].first == r || published[k].second == c) best = k;
+                if (best == published.size()) best = 0;
+                out[published[best].first][published[best].second] = true;
+                return true;
+            }
+        }
+        return false;
+    };
+    while (rule_lines() || rule_audit() || rule_protection_level()) {
     }
     return out;
 }

@@ -274,10 +274,12 @@ PYBIND11_MODULE(_core, m) {
             out["bounds_met"] = r.bounds_met;
             out["min_weight_ratio"] = r.min_weight_ratio;
             out["max_weight_ratio"] = r.max_weight_ratio;
+            out["kept_round"] = r.kept_round;
+            out["bounds_message"] = r.bounds_message;
             return out;
         },
         py::arg("base"), py::arg("codes"), py::arg("margins"), py::arg("tolerance") = 1e-6,
-        py::arg("max_iterations") = 100, py::arg("trim_low") = py::none(), py::arg("trim_high") = py::none());
+        py::arg("max_iterations") = territoire::survey::RakingOptions{}.max_iterations, py::arg("trim_low") = py::none(), py::arg("trim_high") = py::none());
     auto estimate_tuple = [](const territoire::survey::Estimate& e) {
         return py::make_tuple(e.n, e.weight_sum, e.estimate, e.ci_low, e.ci_high);
     };

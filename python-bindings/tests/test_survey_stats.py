@@ -8,6 +8,7 @@ equal weights. Protection: for every withheld cell, the range of values compatib
 published cells and the sum relations of the table, by linear algebra (exact recovery) and by
 linear programming with counts >= 0 (scipy), must not be a single value.
 """
+import itertools
 import math
 import random
 
@@ -206,6 +207,57 @@ def test_trimming_bounds_that_cannot_hold():
     check_margins([age, sexe], [AGE, SEXE], r["weights"])
 
 
+def test_unreachable_trimming_never_spreads_the_weights_more():
+    """Review case: clipping to bounds that cannot hold, then re-raking, left the weights MORE
+    spread than no trimming (design effect 3.84 against 3.35). Category 0 is 56.7 % of the sample
+    and 25 % of the population: its average weight ratio must be 0.44 < 0.5 whatever the weights.
+    The engine says so and keeps the least spread round: here the untrimmed raked weights."""
+    rng = np.random.default_rng(11)
+    n = 150
+    codes = [rng.choice(4, n, p=[.5, .3, .15, .05]), rng.choice(2, n, p=[.7, .3])]
+    margins = [("v0", ["c0", "c1", "c2", "c3"], [250.0] * 4), ("v1", ["c0", "c1"], [500.0, 500.0])]
+    base = rng.uniform(0.5, 2, n)
+    assert np.bincount(codes[0])[0] == 85  # 85 / 150 = 56.7 %, census share 25 %: ratio 0.44
+    plain = rake(base, codes, margins)
+    deff = lambda w: len(w) * np.sum(np.square(w)) / np.sum(w) ** 2
+    # what the old "last round" rule returned: the 200th round of the documented trimming
+    last, rounds, met = numpy_trimmed(base, codes, margins, 0.5, None)
+    assert not met and deff(last) > deff(plain["weights"]) * 1.1
+    r = rake(base, codes, margins, trim_low=0.5)
+    assert not r["bounds_met"] and r["trim_rounds"] == 200
+    assert r["design_effect"] <= plain["design_effect"] * (1 + 1e-9)
+    assert r["kept_round"] == 0 and np.allclose(r["weights"], plain["weights"], rtol=1e-12)
+    assert "« v0 = c0 » (56,7 % des répondants, 25,0 % de la population)" in r["bounds_message"]
+    assert "0,44" in r["bounds_message"] and "sans écrêtage sont conservés" in r["bounds_message"]
+    check_margins(codes, margins, r["weights"])
+
+
+def test_unreachable_trimming_keeps_the_least_spread_round():
+    """Review case with trim_high = 3: a category needs 3.75 on average, so the bounds fail, but
+    some trimming round is less spread than the raked weights: the engine returns the round of
+    smallest design effect among all rounds (all meet the margins), checked against numpy."""
+    rng = np.random.default_rng(11)
+    n = 150
+    rng.choice(4, n, p=[.5, .3, .15, .05]), rng.choice(2, n, p=[.7, .3]), rng.uniform(0.5, 2, n)  # case 1
+    codes = [rng.choice(4, n, p=[.5, .3, .15, .05]), rng.choice(2, n, p=[.7, .3])]
+    margins = [("v0", ["c0", "c1", "c2", "c3"], [250.0] * 4), ("v1", ["c0", "c1"], [500.0, 500.0])]
+    base = rng.uniform(0.5, 2, n)
+    r = rake(base, codes, margins, trim_high=3.0)
+    assert not r["bounds_met"] and "« v0 = c3 »" in r["bounds_message"]
+    # every round of the documented trimming, computed here
+    deff = lambda w: len(w) * np.sum(np.square(w)) / np.sum(w) ** 2
+    w = numpy_ipf(base, codes, margins)
+    rounds = [w]
+    for _ in range(200):
+        m = w.mean()
+        w = numpy_ipf(np.clip(w, 0, 3.0 * m), codes, margins)
+        rounds.append(w)
+    best = min(range(len(rounds)), key=lambda k: deff(rounds[k]))
+    assert r["design_effect"] == pytest.approx(deff(rounds[best]), rel=1e-6)
+    assert r["design_effect"] < deff(rounds[0]) * 0.95
+    check_margins(codes, margins, r["weights"])
+
+
 def test_raking_is_deterministic():
     rng = np.random.default_rng(6)
     codes = [rng.choice(5, 200), rng.choice(2, 200)]
@@ -261,13 +313,44 @@ def test_error_margin_totals_differ():
 
 def test_error_non_convergence_names_worst_category():
     """Every young respondent is a woman and every man is old: margins asking for 50 % of young and
-    80 % of men cannot both hold (young <= women = 20 %)."""
+    80 % of men cannot both hold (young <= women = 20 %). The gap stalls: incompatible margins."""
     age = [0] * 10 + [1] * 10 + [1] * 10
     sexe = [0] * 10 + [0] * 10 + [1] * 10
     margins = [("age", ["jeune", "vieux"], [50.0, 50.0]), ("sexe", ["femme", "homme"], [20.0, 80.0])]
     e = error_of([1] * 30, [age, sexe], margins, max_iterations=200)
     assert "n'a pas convergé en 200 itérations" in str(e)
     assert e.field in ("age", "sexe") and "« " + e.field + " = " in str(e)
+    assert "les marges sont sans doute incompatibles" in str(e) and "augmentez" not in str(e)
+
+
+def slow_case():
+    """Review case (repro_slow.py): three variables, lognormal base weights; feasible margins that
+    plain IPF meets in 153 passes, more than the former default of 100."""
+    rng = np.random.default_rng(0)
+    for _ in range(35):
+        n = 60
+        codes = [rng.integers(0, 3, n), rng.integers(0, 2, n), rng.integers(0, 4, n)]
+        for c, k in zip(codes, (3, 2, 4)):
+            c[:k] = np.arange(k)
+        pops = [rng.uniform(10, 1000, k) for k in (3, 2, 4)]
+        total = pops[0].sum()
+        pops = [p / p.sum() * total for p in pops]
+        base = rng.lognormal(0, 1, n)
+    margins = [(f"v{j}", [f"c{i}" for i in range(len(p))], list(map(float, p))) for j, p in enumerate(pops)]
+    return base, codes, margins
+
+
+def test_slow_convergence_at_defaults_and_its_message():
+    base, codes, margins = slow_case()
+    # at the library's defaults (tolerance 1e-6, 1000 passes): converged, margins met
+    r = _core._rake(list(map(float, base)), [list(map(int, c)) for c in codes], margins)
+    assert r["converged"] and 100 < r["iterations"] < 1000
+    w = numpy_ipf(base, codes, margins, tol=1e-6)
+    assert np.allclose(r["weights"], w, rtol=1e-9)
+    # with too few passes: the gap is still falling, so the message says to raise max_iterations
+    e = error_of(base, codes, margins, tolerance=1e-6, max_iterations=100)
+    assert "la convergence est lente : augmentez max_iterations" in str(e)
+    assert "incompatibles" not in str(e)
 
 
 def test_error_bad_options():
@@ -413,6 +496,39 @@ def disclosed_cells(counts, withheld):
     return out
 
 
+def largest_values(counts, withheld):
+    """For every withheld cell, the largest value compatible with the published cells, the sum
+    relations and counts >= 0, by linear programming (scipy); None when unbounded."""
+    n_rows, n_cols = len(counts), len(counts[0])
+    unknown = [r * n_cols + c for r in range(n_rows) for c in range(n_cols) if withheld[r][c]]
+    pos = {k: j for j, k in enumerate(unknown)}
+    a, b = [], []
+    for rel in relations(n_rows, n_cols):
+        row = np.zeros(len(unknown))
+        rhs = 0.0
+        for k, coef in rel.items():
+            if k in pos:
+                row[pos[k]] += coef
+            else:
+                rhs -= coef * counts[k // n_cols][k % n_cols]
+        a.append(row)
+        b.append(rhs)
+    out = {}
+    for j, k in enumerate(unknown):
+        e = np.zeros(len(unknown))
+        e[j] = -1
+        hi = linprog(e, A_eq=np.array(a), b_eq=np.array(b), bounds=(0, None), method="highs")
+        assert hi.status in (0, 3)
+        out[divmod(k, n_cols)] = None if hi.status == 3 else -hi.fun
+    return out
+
+
+def small_primary_cells(counts, withheld, min_cell):
+    """Primary cells a reader can bound below min_cell (the protection level is not reached)."""
+    return {cell for cell, hi in largest_values(counts, withheld).items()
+            if counts[cell[0]][cell[1]] < min_cell and hi is not None and hi < min_cell - 1e-6}
+
+
 def check_protection(counts, min_cell):
     withheld = _core._protect(counts, min_cell)
     for r, row in enumerate(counts):
@@ -422,6 +538,7 @@ def check_protection(counts, min_cell):
     for line in list(withheld) + [list(col) for col in zip(*withheld)]:
         assert sum(line) != 1
     assert disclosed_cells(counts, withheld) == set()
+    assert small_primary_cells(counts, withheld, min_cell) == set()
     return withheld
 
 
@@ -501,3 +618,86 @@ def test_protect_input_shapes():
     assert _core._protect([], 10) == []
     with pytest.raises(ValueError):
         _core._protect([[1, 2], [3]], 10)
+
+
+def rule1_only(counts, min_cell):
+    """The line rule (rule 1 of docs/survey-method.md §3) alone, written here from the docs."""
+    n_rows, n_cols = len(counts), len(counts[0])
+    out = [[x < min_cell for x in row] for row in counts]
+
+    def line(cells):
+        k = sum(out[r][c] for r, c in cells)
+        positive = sum(out[r][c] and counts[r][c] > 0 for r, c in cells)
+        published = [(counts[r][c], j) for j, (r, c) in enumerate(cells) if not out[r][c]]
+        if not published or not (k == 1 or (k > 0 and positive == 0)):
+            return False
+        r, c = cells[min(published)[1]]
+        out[r][c] = True
+        return True
+
+    def step():
+        return (any(line([(r, c) for c in range(n_cols)]) for r in range(n_rows)) or
+                any(line([(r, c) for r in range(n_rows)]) for c in range(n_cols)))
+
+    while step():
+        pass
+    return out
+
+
+def test_line_rule_alone_discloses_a_real_table():
+    """Review (rule1.py): among random tables, this one, with the line rule alone, leaves six cells
+    a reader finds with counts >= 0 (rows A and C: 12 withheld each, column 3: 24 withheld, so both
+    third-group cells are 12 and the rest 0). The engine's audit withholds more."""
+    counts = table([[0, 15, 12, 0], [15, 1, 30, 60], [0, 60, 12, 0], [1, 15, 15, 4], [8, 4, 15, 4],
+                    [12, 8, 15, 15]])
+    found = {cell for _, cell in disclosed_cells(counts, rule1_only(counts, 10))}
+    assert found == {(0, 0), (0, 2), (0, 3), (2, 0), (2, 2), (2, 3)}
+    check_protection(counts, 10)
+
+
+def test_protection_level_a_small_sum_of_withheld_cells():
+    """Review case: areas B and C have 3 and 4 publics; the line rule withholds their non-public
+    cells too, but then B + C publics = 7 is known by difference, so each is at most 7: a reader
+    knows both are small. The protection level withholds area A as well (12 + 3 + 4)."""
+    counts = table([[12, 15], [3, 12], [4, 12], [15, 15]])
+    after_rule1 = rule1_only(counts, 10)
+    assert largest_values(counts, after_rule1)[(1, 0)] == pytest.approx(7)
+    assert small_primary_cells(counts, after_rule1, 10) == {(1, 0), (2, 0)}
+    w = check_protection(counts, 10)
+    assert sum(map(sum, w)) == 6 and w[0][0] and w[0][1]
+
+
+def test_protection_level_random_tables():
+    """Review (prot.py): every primary cell must be able, for a reader, to reach min_cell."""
+    rng = random.Random(1)
+    for trial in range(80):
+        n_areas = rng.randint(1, 8)
+        n_groups = rng.choice([2, 2, 2, 3, 4, 5])
+        values = rng.choice([[0, 1, 2, 3, 5, 8, 9, 10, 11, 12, 20, 40], [0, 1, 9, 10, 11], list(range(25))])
+        area_counts = [[rng.choice(values) for _ in range(n_groups)] for _ in range(n_areas)]
+        check_protection(table(area_counts), rng.choice([3, 5, 10, 11]))
+
+
+def fewest_withheld(counts, min_cell):
+    """Brute force: the fewest cells any pattern can withhold while withholding the primary cells,
+    disclosing no cell and reaching the protection level of every primary cell."""
+    n_rows, n_cols = len(counts), len(counts[0])
+    cells = [(r, c) for r in range(n_rows) for c in range(n_cols)]
+    primary = [x for x in cells if counts[x[0]][x[1]] < min_cell]
+    others = [x for x in cells if x not in primary]
+    for k in range(len(others) + 1):
+        for extra in itertools.combinations(others, k):
+            chosen = set(primary) | set(extra)
+            w = [[(r, c) in chosen for c in range(n_cols)] for r in range(n_rows)]
+            if not disclosed_cells(counts, w) and not small_primary_cells(counts, w, min_cell):
+                return len(chosen)
+
+
+@pytest.mark.parametrize("area_counts", [[[3, 12], [12, 15]], [[3, 4], [12, 15]], [[0, 9], [12, 15]],
+                                         [[3, 30], [25, 12], [40, 11]], [[20, 8], [11, 30], [15, 15]]])
+def test_no_over_suppression_on_small_tables(area_counts):
+    """On small tables the engine withholds exactly as few cells as the best pattern found by
+    trying every pattern (a bound on over-suppression)."""
+    counts = table(area_counts)
+    w = check_protection(counts, 10)
+    assert sum(map(sum, w)) == fewest_withheld(counts, 10)

@@ -124,3 +124,26 @@ TEST_CASE("protect: a zero withheld alone with zeros gets a positive complement"
     CHECK(w[1][0]);
     CHECK((w[2][0] || w[3][0]));
 }
+
+TEST_CASE("protect: a small sum of withheld cells triggers the protection level", "[survey]") {
+    // areas B and C have 3 and 4 publics. The line rule withholds their non-public cells too, but
+    // B + C publics = 34 − 12 − 15 = 7 then, so each is at most 7 < 10 for a reader: area A
+    // (12 publics, 15 non-publics) is withheld as well, and B + C + A publics = 19.
+    const std::vector<std::vector<std::size_t>> t{{12, 15, 27}, {3, 12, 15}, {4, 12, 16}, {15, 15, 30}, {34, 54, 88}};
+    const auto w = protect(t, 10);
+    CHECK(w == std::vector<std::vector<bool>>{{true, true, false}, {true, true, false}, {true, true, false},
+                                             {false, false, false}, {false, false, false}});
+}
+
+TEST_CASE("rake: trim bounds no weight can meet are reported, the raked weights kept", "[survey]") {
+    // category b is 1 respondent of 4 (25 %) and half of the population: its weight ratio is 2,
+    // above a trim_high of 1.5 whatever the weights
+    RakingOptions o;
+    o.trim_high = 1.5;
+    const auto r = rake({1, 1, 1, 1}, {{0, 0, 0, 1}}, {Margin{"s", {"a", "b"}, {50, 50}}}, o);
+    CHECK_FALSE(r.bounds_met);
+    CHECK(r.kept_round == 0);
+    CHECK(r.weights[3] == Approx(50.0));
+    CHECK(r.bounds_message.find("« s = b » (25,0 % des répondants, 50,0 % de la population)") != std::string::npos);
+    CHECK(RakingOptions{}.max_iterations == 1000);
+}
