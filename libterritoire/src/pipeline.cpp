@@ -5,6 +5,7 @@
 
 #include "detail/proj.hpp"
 #include "detail/text.hpp"
+#include "survey.hpp"
 #include "territoire/error.hpp"
 #include "workspace.hpp"
 
@@ -47,6 +48,10 @@ Diagnostic analyse(const Project& project, const ProgressFn& progress) {
     build_links(ws, d, dropped);
     say("network", "mesures du réseau, indicateurs et fiches");
     build_tables(ws, d);
+    if (project.survey) {  // issue 8: survey.cpp
+        say("survey", "enquête : " + project.survey->source.path_as_written);
+        build_survey(ws, d);
+    }
     return d;
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "survey_project.hpp"
 #include "territoire/error.hpp"
 
 namespace territoire {
@@ -163,7 +164,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
         throw ProjectError(loc, "TOML invalide : " + std::string(e.description()));
     }
     static const std::set<std::string> kRoot = {"project", "territory", "areas", "places", "actors", "links",
-                                                "participations"};
+                                                "participations", "survey"};
     check_keys(ctx, root, "racine", {&kRoot});
 
     Project project;
@@ -244,6 +245,12 @@ Project parse_project(const std::string& text, const fs::path& file) {
             throw ProjectError(at(ctx, t, "participations"),
                                "[participations] donne des liens non orientés : incompatible avec directed = true dans [links]");
         }
+    }
+    if (const toml::node* node = root.get("survey")) {  // issue 8: survey_project.cpp
+        if (!node->is_table()) throw ProjectError(at(ctx, *node, "survey"), "[survey] doit être une table");
+        const auto& t = *node->as_table();
+        SourceSpec source = parse_source(ctx, t, "survey", {&kCommon, &kLocation, &survey_keys()});
+        project.survey = parse_survey(t, std::move(source), ctx.file, ctx.base_dir);
     }
     return project;
 }
