@@ -3,6 +3,7 @@
 // outputs, 2 = wrong command line, 3 = unexpected internal error.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -60,6 +61,40 @@ void print_network(const territoire::Diagnostic& d, std::ostream& out) {
     out << "\n";
 }
 
+// The survey lines of the summary (issue 8), from the survey_* tables.
+void print_survey(const territoire::Diagnostic& d, std::ostream& out) {
+    if (!d.project.survey) return;
+    auto get = [](const territoire::Table& t, const std::vector<territoire::Value>& row, const char* field) {
+        const int i = t.field_index(field);
+        return i < 0 ? territoire::Value() : row[static_cast<std::size_t>(i)];
+    };
+    auto real = [](const territoire::Value& v) { return std::holds_alternative<double>(v) ? std::get<double>(v) : 0.0; };
+    for (const auto& t : d.tables) {
+        if (t.name == "survey_raking") {
+            std::size_t n = 0, converged = 0;
+            int iterations = 0;
+            double effective = 0, deff = 0, gap = 0;
+            for (const auto& row : t.rows) {
+                n += static_cast<std::size_t>(std::get<std::int64_t>(get(t, row, "n")));
+                converged += std::get<bool>(get(t, row, "converged"));
+                iterations = std::max(iterations, static_cast<int>(std::get<std::int64_t>(get(t, row, "iterations"))));
+                effective += real(get(t, row, "effective_n"));
+                gap = std::max(gap, real(get(t, row, "max_gap")));
+            }
+            deff = effective > 0 ? static_cast<double>(n) / effective : 0;
+            out << "  enquête : " << thousands(n) << " répondants pondérés ; calage " << (t.rows.size() > 1 ? "par zone (" + std::to_string(t.rows.size()) + " zones)" : "sur le territoire")
+                << (converged == t.rows.size() ? ", convergé" : ", NON convergé") << " (" << iterations << " itérations au plus, écart "
+                << french(gap, 6) << ") ; taille effective " << french(effective, 0) << ", effet de plan " << french(deff, 2) << "\n";
+        }
+        if (t.name == "survey_indicators") {
+            std::size_t withheld = 0;
+            for (const auto& row : t.rows) withheld += std::get<bool>(get(t, row, "withheld"));
+            out << "  enquête : " << thousands(t.rows.size()) << " cases d'indicateurs, dont " << thousands(withheld)
+                << " non publiées (moins de " << d.project.survey->min_cell << " répondants ou secret par différence)\n";
+        }
+    }
+}
+
 void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
     out << "Diagnostic « " << d.project.name << " » — système de travail " << d.project.crs << "\n";
     out << "  territoire : " << std::fixed;
@@ -80,6 +115,7 @@ void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
     if (!d.objects.empty()) out << ", projets ou événements partagés : " << thousands(d.objects.size());
     out << "\n";
     print_network(d, out);
+    print_survey(d, out);
     const auto counts = d.problems.count_by_kind();
     out << "  problèmes de données : " << d.problems.problems().size();
     if (!counts.empty()) {

@@ -19,6 +19,7 @@
 #include "html_template.hpp"
 #include "sheets_map.hpp"
 #include "style.hpp"
+#include "survey.hpp"
 #include "tables.hpp"
 #include "territoire/error.hpp"
 
@@ -551,6 +552,7 @@ private:
         }
         data.set("has_places", places.empty() ? "" : "oui");
         data.lists["places"] = std::move(places);
+        add_survey_section(data, d_, id);  // issue 8: survey.cpp, enquete.html
         const std::string href = area_href(id);
         write(href, "zone.html", data);
         // A diagnostic of places only does not repeat "0 acteur" 100 times in the index.
