@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -61,37 +62,46 @@ void print_network(const territoire::Diagnostic& d, std::ostream& out) {
     out << "\n";
 }
 
-// The survey lines of the summary (issue 8), from the survey_* tables.
+// The survey lines of the summary (issue 8), from the survey_raking and survey_indicators tables.
 void print_survey(const territoire::Diagnostic& d, std::ostream& out) {
     if (!d.project.survey) return;
+    const territoire::Table* raking = nullptr;
+    const territoire::Table* indicators = nullptr;
+    for (const auto& t : d.tables) {
+        if (t.name == "survey_raking") raking = &t;
+        if (t.name == "survey_indicators") indicators = &t;
+    }
     auto get = [](const territoire::Table& t, const std::vector<territoire::Value>& row, const char* field) {
         const int i = t.field_index(field);
         return i < 0 ? territoire::Value() : row[static_cast<std::size_t>(i)];
     };
     auto real = [](const territoire::Value& v) { return std::holds_alternative<double>(v) ? std::get<double>(v) : 0.0; };
-    for (const auto& t : d.tables) {
-        if (t.name == "survey_raking") {
-            std::size_t n = 0, converged = 0;
-            int iterations = 0;
-            double effective = 0, deff = 0, gap = 0;
-            for (const auto& row : t.rows) {
-                n += static_cast<std::size_t>(std::get<std::int64_t>(get(t, row, "n")));
-                converged += std::get<bool>(get(t, row, "converged"));
-                iterations = std::max(iterations, static_cast<int>(std::get<std::int64_t>(get(t, row, "iterations"))));
-                effective += real(get(t, row, "effective_n"));
-                gap = std::max(gap, real(get(t, row, "max_gap")));
-            }
-            deff = effective > 0 ? static_cast<double>(n) / effective : 0;
-            out << "  enquête : " << thousands(n) << " répondants pondérés ; calage " << (t.rows.size() > 1 ? "par zone (" + std::to_string(t.rows.size()) + " zones)" : "sur le territoire")
-                << (converged == t.rows.size() ? ", convergé" : ", NON convergé") << " (" << iterations << " itérations au plus, écart "
-                << french(gap, 6) << ") ; taille effective " << french(effective, 0) << ", effet de plan " << french(deff, 2) << "\n";
+    if (raking) {
+        std::size_t n = 0, converged = 0;
+        long long iterations = 0;
+        double effective = 0, gap = 0;
+        for (const auto& row : raking->rows) {
+            n += static_cast<std::size_t>(std::get<std::int64_t>(get(*raking, row, "n")));
+            converged += std::get<bool>(get(*raking, row, "converged"));
+            iterations = std::max(iterations, static_cast<long long>(std::get<std::int64_t>(get(*raking, row, "iterations"))));
+            effective += real(get(*raking, row, "effective_n"));
+            gap = std::max(gap, real(get(*raking, row, "max_gap")));
         }
-        if (t.name == "survey_indicators") {
-            std::size_t withheld = 0;
-            for (const auto& row : t.rows) withheld += std::get<bool>(get(t, row, "withheld"));
-            out << "  enquête : " << thousands(t.rows.size()) << " cases d'indicateurs, dont " << thousands(withheld)
-                << " non publiées (moins de " << d.project.survey->min_cell << " répondants ou secret par différence)\n";
-        }
+        char gap_text[32];
+        std::snprintf(gap_text, sizeof gap_text, "%.1e", gap);
+        for (char* c = gap_text; *c; ++c)
+            if (*c == '.') *c = ',';
+        out << "  enquête : " << thousands(n) << " répondants pondérés ; calage "
+            << (raking->rows.size() > 1 ? "par zone (" + std::to_string(raking->rows.size()) + " zones)" : "sur le territoire")
+            << (converged == raking->rows.size() ? " convergé" : " NON convergé") << " en " << iterations
+            << " itérations (écart restant " << gap_text << ") ; taille effective (Kish) " << french(effective, 0)
+            << ", effet de plan " << french(effective > 0 ? static_cast<double>(n) / effective : 0, 2) << "\n";
+    }
+    if (indicators) {
+        std::size_t withheld = 0;
+        for (const auto& row : indicators->rows) withheld += std::get<bool>(get(*indicators, row, "withheld"));
+        out << "  enquête : " << thousands(indicators->rows.size()) << " cases d'indicateurs, dont " << thousands(withheld)
+            << " non publiées (moins de " << d.project.survey->min_cell << " répondants, ou secret par différence)\n";
     }
 }
 
