@@ -670,8 +670,8 @@ public:
                        : "non publié (secret statistique : protège une case voisine)";
         }
         const double s = mean ? 1.0 : 100.0;
-        const std::string unit = mean ? "" : " %";
-        return style::french_number(s * e.estimate, 1) + unit + " (IC 95 % : " + style::french_number(s * e.ci_low, 1) + " à " +
+        const std::string unit = mean ? "" : "\u00a0%";  // non-breaking spaces: « 95 % » stays on one line
+        return style::french_number(s * e.estimate, 1) + unit + " (IC 95\u00a0%\u00a0: " + style::french_number(s * e.ci_low, 1) + " à " +
                style::french_number(s * e.ci_high, 1) + unit + " ; " + std::to_string(e.n) + " répondant" + (e.n > 1 ? "s" : "") + ")";
     }
 
@@ -722,6 +722,15 @@ void build_survey(Workspace& ws, Diagnostic& d) {
     SurveyBuilder(ws, d).run();
 }
 
+namespace {
+// How a mean reads in a sheet: « score moyen (1 à 4) » for a likert question, « moyenne » otherwise.
+std::string mean_label(const SurveySpec& spec, const std::string& question) {
+    for (const auto& q : spec.questions)
+        if (q.name == question && q.type == "likert") return "score moyen (1 à " + std::to_string(q.levels.size()) + ")";
+    return "moyenne";
+}
+}  // namespace
+
 void add_survey_section(sheets::TemplateData& data, const Diagnostic& d, const std::string& area_id) {
     const Table* t = nullptr;
     for (const auto& table : d.tables)
@@ -733,20 +742,25 @@ void add_survey_section(sheets::TemplateData& data, const Diagnostic& d, const s
     const int f_area = t->field_index("area_id"), f_q = t->field_index("question_label"), f_answer = t->field_index("answer"),
               f_stat = t->field_index("statistic"), f_group = t->field_index("group"), f_n = t->field_index("n"),
               f_est = t->field_index("estimate"), f_lo = t->field_index("ci_low"), f_hi = t->field_index("ci_high"),
-              f_w = t->field_index("withheld");
+              f_w = t->field_index("withheld"), f_qname = t->field_index("question");
     auto text = [](const Value& v) { const auto* s = std::get_if<std::string>(&v); return s ? *s : std::string(); };
     auto num = [](const Value& v) { const auto* x = std::get_if<double>(&v); return x ? *x : 0.0; };
     std::vector<sheets::TemplateData> rows;
     std::map<std::pair<std::string, std::string>, std::size_t> index;  // (question, answer) → row
+    std::string last_question;
     for (const auto& row : t->rows) {
         if (text(row[static_cast<std::size_t>(f_area)]) != area_id) continue;
         const std::string question = text(row[static_cast<std::size_t>(f_q)]);
         const bool mean = text(row[static_cast<std::size_t>(f_stat)]) == "moyenne";
-        const std::string answer = mean ? "score moyen" : text(row[static_cast<std::size_t>(f_answer)]);
+        const std::string answer = mean ? mean_label(*d.project.survey, text(row[static_cast<std::size_t>(f_qname)]))
+                                        : text(row[static_cast<std::size_t>(f_answer)]);
         const auto key = std::make_pair(question, answer);
         if (!index.count(key)) {
+            // The question is written on its first line only.
+            const bool first = rows.empty() || last_question != question;
+            last_question = question;
             index[key] = rows.size();
-            rows.push_back(sheets::TemplateData().set("question", question).set("answer", answer).set("all", "").set("public", "").set("non_public", ""));
+            rows.push_back(sheets::TemplateData().set("question", first ? question : "").set("answer", answer).set("all", "").set("public", "").set("non_public", ""));
         }
         survey::Estimate e;
         e.n = static_cast<std::size_t>(std::get<std::int64_t>(row[static_cast<std::size_t>(f_n)]));
