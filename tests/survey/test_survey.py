@@ -367,3 +367,16 @@ def test_check_command_reads_the_survey_keys(tmp_path):
     p.write_text(project_text().replace("min_cell = 10", "min_cel = 10"), encoding="utf-8")
     r = subprocess.run([BIN, "check", str(p)], capture_output=True, text=True)
     assert r.returncode == 1 and "min_cel" in r.stderr and "[survey]" in r.stderr
+
+
+def test_survey_map_greys_withheld_areas(tmp_path):
+    tmp = tmp_path / "maps"
+    tmp.mkdir()
+    (tmp / "project.toml").write_text(project_text(), encoding="utf-8")
+    r = subprocess.run([BIN, "run", str(tmp / "project.toml"), "-o", str(tmp / "out"), "--no-sheets", "--no-xlsx"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    svg = (tmp / "out" / "maps" / "enquete.svg").read_text(encoding="utf-8")
+    assert "Fréquence des sorties = jamais (%)" in svg
+    assert f"non publié : moins de {MIN_CELL} répondants ou secret statistique (1 zone)" in svg.replace("\u00a0", " ")
+    assert (tmp / "out" / "maps" / "enquete.pdf").stat().st_size > 0
