@@ -296,6 +296,7 @@ private:
         for (const auto& s : d_.project.actors) add(s, "Acteurs");
         if (d_.project.links) add(*d_.project.links, "Liens de coopération");
         if (d_.project.participations) add(*d_.project.participations, "Participations à des projets");
+        if (d_.project.survey) add(d_.project.survey->source, "Enquête auprès des habitants");  // issue 8
         shared_.lists["sources"] = std::move(sources);
     }
 

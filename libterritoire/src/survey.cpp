@@ -669,10 +669,16 @@ public:
                        ? "non publié (moins de " + std::to_string(min_cell) + " répondants)"
                        : "non publié (secret statistique : protège une case voisine)";
         }
+        // Plain spaces: the text is also a cell of sheets_areas, searched and compared as typed.
         const double s = mean ? 1.0 : 100.0;
-        const std::string unit = mean ? "" : "\u00a0%";  // non-breaking spaces: « 95 % » stays on one line
-        return style::french_number(s * e.estimate, 1) + unit + " (IC 95\u00a0%\u00a0: " + style::french_number(s * e.ci_low, 1) + " à " +
-               style::french_number(s * e.ci_high, 1) + unit + " ; " + std::to_string(e.n) + " répondant" + (e.n > 1 ? "s" : "") + ")";
+        const std::string unit = mean ? "" : " %";
+        auto number = [](double v) {
+            std::string t = style::french_number(v, 1);
+            for (std::size_t p; (p = t.find("\u00a0")) != std::string::npos;) t.replace(p, 2, " ");
+            return t;
+        };
+        return number(s * e.estimate) + unit + " (IC 95 % : " + number(s * e.ci_low) + " à " + number(s * e.ci_high) + unit + " ; " +
+               std::to_string(e.n) + " répondant" + (e.n > 1 ? "s" : "") + ")";
     }
 
 private:

@@ -13,7 +13,10 @@ from conftest import SAMPLE, write_graph_project, write_square_territory
 EXPECTED_LAYERS = ["territory", "areas", "actors", "places", "cooperation_links", "area_links", "communities",
                    "network_summary", "network_components", "network_family_mixing", "network_area_matrix",
                    "network_link_lengths", "network_isolated_actors",
-                   "sheets_families", "sheets_areas", "sheets_communities", "sheets_objects", "data_quality"]
+                   "sheets_families", "sheets_areas", "sheets_communities", "sheets_objects",
+                   # the sample's [survey] (issue 8, docs/survey.md)
+                   "survey_respondents", "survey_indicators", "survey_representativeness", "survey_raking", "survey_texts",
+                   "data_quality"]
 SPATIAL_LAYERS = ["territory", "areas", "actors", "places", "cooperation_links", "area_links", "communities"]
 
 

@@ -257,7 +257,7 @@ def test_withheld_cells_are_empty_everywhere(overall):
     assert "%" not in table and "IC 95" not in table, "a withheld cell shows a figure"
     assert table.count("<tr>") > 10
     page1 = (out / "sheets" / "zone-79001.html").read_text(encoding="utf-8")
-    assert "Ce que disent les habitants" in page1 and "IC 95\u00a0%" in page1
+    assert "Ce que disent les habitants" in page1 and "IC 95 %" in page1
 
 
 def _all_output_text(out):
