@@ -380,3 +380,35 @@ def test_survey_map_greys_withheld_areas(tmp_path):
     assert "Fréquence des sorties = jamais (%)" in svg
     assert f"non publié : moins de {MIN_CELL} répondants ou secret statistique (1 zone)" in svg.replace("\u00a0", " ")
     assert (tmp / "out" / "maps" / "enquete.pdf").stat().st_size > 0
+
+
+def test_without_public_rule_only_the_whole_group(tmp_path):
+    text = "\n".join(l for l in project_text().splitlines() if not l.startswith("public_rule"))
+    r, out = run(tmp_path, text, "--no-sheets", "--no-xlsx")
+    assert r.returncode == 0, r.stderr
+    _, rows, _ = layer_rows(out / "diagnostic.gpkg", "survey_indicators")
+    assert {x["group"] for x in rows} == {"all"}
+    assert all(x["withheld"] for x in rows if x["area_id"] == "79003")
+    assert not any(x["withheld"] for x in rows if x["area_id"] is None)
+
+
+def test_an_xlsx_export_is_read_like_the_csv(tmp_path, overall):
+    from osgeo import gdal
+    xlsx = tmp_path / "reponses.xlsx"
+    gdal.VectorTranslate(str(xlsx), str(DATA / "reponses.csv"), format="XLSX",
+                         options=["-oo", "SEPARATOR=SEMICOLON"])
+    text = project_text().replace(f'path = "{DATA}/reponses.csv"\nseparator = ";"', f'path = "{xlsx}"')
+    assert str(xlsx) in text
+    # Every column is text here: GDAL's XLSX reader then needs to be told that row 1 is the header
+    # (read_source passes no HEADERS option; docs/survey.md §1).
+    os.environ["OGR_XLSX_HEADERS"] = "FORCE"
+    try:
+        r, out = run(tmp_path, text, "--no-sheets", "--no-xlsx")
+    finally:
+        del os.environ["OGR_XLSX_HEADERS"]
+    assert r.returncode == 0, r.stderr
+    from_xlsx = _weights(out / "diagnostic.gpkg")
+    from_csv = _weights(overall[1] / "diagnostic.gpkg")
+    assert from_xlsx.keys() == from_csv.keys()
+    for code, (area, w) in from_csv.items():
+        assert from_xlsx[code][0] == area and from_xlsx[code][1] == pytest.approx(w, rel=1e-12)
