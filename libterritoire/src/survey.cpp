@@ -472,10 +472,11 @@ private:
         std::sort(texts_.begin(), texts_.end());  // order detached from the respondents'
     }
 
-    std::string area_name(const std::string& id) const {
-        for (const auto& a : d_.areas)
-            if (a.id == id) return a.name;
-        return id;
+    std::string area_name(const std::string& id) {
+        if (area_names_.empty())
+            for (const auto& a : d_.areas) area_names_[a.id] = a.name;
+        const auto it = area_names_.find(id);
+        return it == area_names_.end() ? id : it->second;
     }
     static Value pct(double share) { return Value(100.0 * share); }
 
@@ -636,12 +637,14 @@ private:
             const SurveyQuestion& question = spec_.questions[q];
             if (question.type == "yesno" && answer.empty()) answer = "oui";
             const bool mean = answer.empty();
+            std::map<std::string, std::size_t> cell_of_area;  // the group-`all` cell of this indicator, per area id
+            for (std::size_t k = 0; k < cells_.size(); ++k) {
+                const Cell& c = cells_[k];
+                if (c.question == q && c.group == 0 && c.mean == mean && c.answer == answer) cell_of_area.emplace(rows_[c.row], k);
+            }
             auto find = [&](const std::string& id) -> std::optional<std::size_t> {
-                for (std::size_t k = 0; k < cells_.size(); ++k) {
-                    const Cell& c = cells_[k];
-                    if (c.question == q && c.group == 0 && c.mean == mean && c.answer == answer && rows_[c.row] == id) return k;
-                }
-                return std::nullopt;
+                const auto it = cell_of_area.find(id);
+                return it == cell_of_area.end() ? std::nullopt : std::optional<std::size_t>(it->second);
             };
             const std::string unit = mean ? (question.type == "likert" ? " (score moyen de 1 à " + std::to_string(question.levels.size()) + ")" : " (moyenne)") : " (%)";
             const std::string alias = "Enquête : " + question.label + (mean ? "" : " = " + answer) + unit;
@@ -719,6 +722,7 @@ private:
     std::vector<Cell> cells_;
     std::vector<bool> withheld_;
     std::vector<std::tuple<std::string, std::string, std::string>> texts_;
+    std::map<std::string, std::string> area_names_;
 };
 
 }  // namespace
