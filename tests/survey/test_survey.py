@@ -126,6 +126,13 @@ def test_tables_have_the_contract_fields(overall):
     _, rows, _ = layer_rows(gpkg, "survey_respondents")
     assert set(layer_rows(gpkg, "survey_respondents")[0]) == {"respondent_id", "area_id", "weight"}
     assert {r["group"] for r in layer_rows(gpkg, "survey_indicators")[1]} == {"all", "public", "non-public"}
+    # The manifest lists the survey export and the margins among the inputs, with their hashes.
+    import hashlib
+    manifest = json.loads((overall[1] / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {i["block"]: i for i in manifest["inputs"]}
+    for block, name in (("survey", "reponses.csv"), ("survey.margins", "marges.csv")):
+        assert inputs[block]["sha256"] == hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+    assert manifest["layers"]["survey_respondents"] == len(read_csv("reponses.csv"))
     # The CLI summary names the survey and its weighting.
     assert "survey (reponses)" in overall[0].stdout
     assert "enquête :" in overall[0].stdout
