@@ -205,6 +205,19 @@ y_field = "latitude"
 # object_name_field = "nom_projet"
 # year_field = "annee"
 # projection = "count"            # poids = nombre de projets partagés ; ou "newman"
+
+# [survey]                        # enquête auprès des habitants (facultatif) : docs/survey.md
+# path = "reponses.csv"           # une ligne par répondant
+# id_field = "id"                 # code pseudonyme du répondant
+# area_field = "quartier"         # sa zone (ou x_field/y_field…)
+# strata = ["age", "sexe"]        # variables de calage
+# margins = "marges.csv"          # variable, category, population (et area_id pour un calage par zone)
+# public_rule = "q12 != 'jamais'" # qui compte comme « public »
+# min_cell = 10                   # en dessous, le chiffre n'est pas publié
+# headline = ["q12=jamais"]       # indicateurs mis sur la couche des zones
+#
+# [survey.questions]
+# q12 = { type = "single" }       # single, multi, likert (levels = [...]), yesno, number, text
 )";
 
 int init_project(const std::string& dir) {
