@@ -26,6 +26,7 @@ namespace {
 
 constexpr const char* kTerritoryName = "Territoire";
 const char* const kGroups[] = {"all", "public", "non-public"};
+const std::string kRareAnswers = "autres réponses";
 
 struct Respondent {
     std::string code;
@@ -429,9 +430,26 @@ private:
                 share_of("oui");
                 share_of("non");
             } else {
-                std::set<std::string> options;
-                for (const auto& a : ans) options.insert(a.begin(), a.end());
-                for (const auto& o : options) share_of(o);
+                // single, multi: the answers as given. One given by fewer than min_cell respondents
+                // in the whole survey is not published under its own label (it may be a free text
+                // typed in an « autre » box): such answers are grouped.
+                std::map<std::string, std::size_t> chosen;
+                for (const auto& a : ans)
+                    for (const auto& o : a) ++chosen[o];
+                std::set<std::string> rare;
+                for (const auto& [o, n] : chosen)
+                    if (n < static_cast<std::size_t>(spec_.min_cell)) rare.insert(o);
+                for (const auto& [o, n] : chosen)
+                    if (!rare.count(o)) share_of(o);
+                if (!rare.empty()) {
+                    std::vector<double> y(respondents_.size(), 0.0);
+                    for (std::size_t i = 0; i < respondents_.size(); ++i)
+                        for (const auto& o : ans[i]) y[i] = rare.count(o) ? 1.0 : y[i];
+                    stats.emplace_back(kRareAnswers, false, std::move(y));
+                    problem(Severity::info, "survey_rare_answers_grouped", {}, question.name,
+                            std::to_string(rare.size()) + " réponse(s) à la question « " + question.name + " » données par moins de " +
+                                std::to_string(spec_.min_cell) + " répondants : regroupées sous « " + kRareAnswers + " » (libellés non publiés)");
+                }
             }
             for (const auto& [answer, mean, y] : stats) {
                 for (std::size_t row = 0; row < rows_.size(); ++row) {

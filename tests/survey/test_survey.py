@@ -419,3 +419,30 @@ def test_an_xlsx_export_is_read_like_the_csv(tmp_path, overall):
     assert from_xlsx.keys() == from_csv.keys()
     for code, (area, w) in from_csv.items():
         assert from_xlsx[code][0] == area and from_xlsx[code][1] == pytest.approx(w, rel=1e-12)
+
+
+def test_rare_answers_are_grouped_without_their_label(tmp_path):
+    # An « autre » box typed in a multi question: a label given by fewer than min_cell respondents.
+    text = (DATA / "reponses.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(";")
+    col = header.index("lieux")
+    rows = [line.split(";") for line in text[1:]]
+    rows[10][col] = (rows[10][col] + "," if rows[10][col] else "") + "chez Mme Rarissime"
+    (tmp_path / "reponses.csv").write_text("\n".join([text[0]] + [";".join(r) for r in rows]) + "\n", encoding="utf-8")
+    project = project_text().replace(f'path = "{DATA}/reponses.csv"', f'path = "{tmp_path}/reponses.csv"')
+    r, out = run(tmp_path / "run", project, "--no-sheets")
+    assert r.returncode == 0, r.stderr
+    _, rows_out, _ = layer_rows(out / "diagnostic.gpkg", "survey_indicators")
+    lieux = {x["answer"] for x in rows_out if x["question"] == "lieux"}
+    assert "autres réponses" in lieux and "bibliothèque" in lieux
+    assert not any("Rarissime" in (x["answer"] or "") for x in rows_out)
+    layers, files = _all_output_text(out)
+    for name, text in list(layers.items()) + files:
+        assert "Rarissime" not in text, name
+    share = next(x for x in rows_out if x["question"] == "lieux" and x["answer"] == "autres réponses"
+                 and x["area_id"] is None and x["group"] == "all")
+    weights = _weights(out / "diagnostic.gpkg")
+    answered = [c for c in weights if rows[int(c[2:]) - 1][col]]
+    w = np.array([weights[c][1] for c in answered])
+    y = np.array([1.0 if "Rarissime" in rows[int(c[2:]) - 1][col] else 0.0 for c in answered])
+    assert share["estimate"] == pytest.approx(100 * (w * y).sum() / w.sum(), abs=1e-9)
