@@ -3,7 +3,9 @@
 // outputs, 2 = wrong command line, 3 = unexpected internal error.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -118,6 +120,49 @@ void print_access(const territoire::Diagnostic& d, std::ostream& out) {
     }
 }
 
+// The survey lines of the summary (issue 8), from the survey_raking and survey_indicators tables.
+void print_survey(const territoire::Diagnostic& d, std::ostream& out) {
+    if (!d.project.survey) return;
+    const territoire::Table* raking = nullptr;
+    const territoire::Table* indicators = nullptr;
+    for (const auto& t : d.tables) {
+        if (t.name == "survey_raking") raking = &t;
+        if (t.name == "survey_indicators") indicators = &t;
+    }
+    auto get = [](const territoire::Table& t, const std::vector<territoire::Value>& row, const char* field) {
+        const int i = t.field_index(field);
+        return i < 0 ? territoire::Value() : row[static_cast<std::size_t>(i)];
+    };
+    auto real = [](const territoire::Value& v) { return std::holds_alternative<double>(v) ? std::get<double>(v) : 0.0; };
+    if (raking) {
+        std::size_t n = 0, converged = 0;
+        long long iterations = 0;
+        double effective = 0, gap = 0;
+        for (const auto& row : raking->rows) {
+            n += static_cast<std::size_t>(std::get<std::int64_t>(get(*raking, row, "n")));
+            converged += std::get<bool>(get(*raking, row, "converged"));
+            iterations = std::max(iterations, static_cast<long long>(std::get<std::int64_t>(get(*raking, row, "iterations"))));
+            effective += real(get(*raking, row, "effective_n"));
+            gap = std::max(gap, real(get(*raking, row, "max_gap")));
+        }
+        char gap_text[32];
+        std::snprintf(gap_text, sizeof gap_text, "%.1e", gap);
+        for (char* c = gap_text; *c; ++c)
+            if (*c == '.') *c = ',';
+        out << "  enquête : " << thousands(n) << " répondants pondérés ; calage "
+            << (raking->rows.size() > 1 ? "par zone (" + std::to_string(raking->rows.size()) + " zones)" : "sur le territoire")
+            << (converged == raking->rows.size() ? " convergé" : " NON convergé") << " en " << iterations
+            << " itérations (écart restant " << gap_text << ") ; taille effective (Kish) " << french(effective, 0)
+            << ", effet de plan " << french(effective > 0 ? static_cast<double>(n) / effective : 0, 2) << "\n";
+    }
+    if (indicators) {
+        std::size_t withheld = 0;
+        for (const auto& row : indicators->rows) withheld += std::get<bool>(get(*indicators, row, "withheld"));
+        out << "  enquête : " << thousands(indicators->rows.size()) << " cases d'indicateurs, dont " << thousands(withheld)
+            << " non publiées (moins de " << d.project.survey->min_cell << " répondants, ou secret par différence)\n";
+    }
+}
+
 void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
     out << "Diagnostic « " << d.project.name << " » — système de travail " << d.project.crs << "\n";
     out << "  territoire : " << std::fixed;
@@ -139,6 +184,7 @@ void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
     out << "\n";
     print_network(d, out);
     print_access(d, out);
+    print_survey(d, out);
     const auto counts = d.problems.count_by_kind();
     out << "  problèmes de données : " << d.problems.problems().size();
     if (!counts.empty()) {
@@ -218,6 +264,19 @@ y_field = "latitude"
 # object_name_field = "nom_projet"
 # year_field = "annee"
 # projection = "count"            # poids = nombre de projets partagés ; ou "newman"
+
+# [survey]                        # enquête auprès des habitants (facultatif) : docs/survey.md
+# path = "reponses.csv"           # une ligne par répondant
+# id_field = "id"                 # code pseudonyme du répondant
+# area_field = "quartier"         # sa zone (ou x_field/y_field…)
+# strata = ["age", "sexe"]        # variables de calage
+# margins = "marges.csv"          # variable, category, population (et area_id pour un calage par zone)
+# public_rule = "q12 != 'jamais'" # qui compte comme « public »
+# min_cell = 10                   # en dessous, le chiffre n'est pas publié
+# headline = ["q12=jamais"]       # indicateurs mis sur la couche des zones
+#
+# [survey.questions]
+# q12 = { type = "single" }       # single, multi, likert (levels = [...]), yesno, number, text
 )";
 
 int init_project(const std::string& dir) {

@@ -212,6 +212,15 @@ nlohmann::json manifest_of(const Diagnostic& d) {
             add(ban);
         }
     }
+    if (p.survey) {  // issue 8: the survey export and its margins
+        add(p.survey->source);
+        SourceSpec margins;
+        margins.block = "survey.margins";
+        margins.name = fs::path(p.survey->margins_as_written).stem().string();
+        margins.path = p.survey->margins;
+        margins.path_as_written = p.survey->margins_as_written;
+        add(margins);
+    }
     json counts = json::object();
     for (const auto& t : d.tables) counts[t.name] = t.rows.size();
     json sources = json::array();

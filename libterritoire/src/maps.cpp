@@ -479,6 +479,80 @@ MapPage zones_page(const Diagnostic& d, const World& w) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Map 1b: the survey's first headline indicator (issue 8, docs/survey.md), from the `areas` layer:
+// withheld cells (small-cell protection) are grey « non publié », areas without respondents white.
+
+std::optional<MapPage> survey_page(const Diagnostic& d, const World& w) {
+    if (!d.project.survey || d.project.survey->headline.empty()) return std::nullopt;
+    const Table* areas = nullptr;
+    for (const auto& t : d.tables)
+        if (t.name == "areas") areas = &t;
+    if (!areas) return std::nullopt;
+    int field = -1;
+    for (std::size_t k = 0; k < areas->fields.size() && field < 0; ++k)
+        if (areas->fields[k].name.rfind("survey_", 0) == 0 && areas->fields[k].name != "survey_n") field = static_cast<int>(k);
+    const int id_col = areas->field_index("area_id"), n_col = areas->field_index("survey_n");
+    if (field < 0 || id_col < 0 || n_col < 0) return std::nullopt;
+    std::map<std::string, std::pair<std::optional<double>, std::int64_t>> by_id;
+    for (const auto& row : areas->rows) {
+        const auto* v = std::get_if<double>(&row[static_cast<std::size_t>(field)]);
+        const auto* n = std::get_if<std::int64_t>(&row[static_cast<std::size_t>(n_col)]);
+        by_id[std::get<std::string>(row[static_cast<std::size_t>(id_col)])] = {v ? std::optional<double>(*v) : std::nullopt, n ? *n : 0};
+    }
+    std::vector<double> finite;
+    for (const auto& [id, v] : by_id)
+        if (v.first) finite.push_back(*v.first);
+    const style::Classes cls = style::choropleth_classes(finite);
+    auto class_of = [&](double v) {
+        for (std::size_t k = 0; k < cls.upper.size(); ++k)
+            if (v <= cls.upper[k]) return k;
+        return cls.upper.size() - 1;
+    };
+    constexpr style::Rgb kNoRespondent{255, 255, 255};
+    std::vector<style::Rgb> fill;
+    std::vector<std::size_t> in_class(cls.upper.size(), 0);
+    std::size_t withheld = 0, none = 0;
+    for (const auto& a : d.areas) {
+        const auto it = by_id.find(a.id);
+        if (it != by_id.end() && it->second.first) {
+            const std::size_t k = class_of(*it->second.first);
+            ++in_class[k];
+            fill.push_back(cls.colours[k]);
+        } else if (it != by_id.end() && it->second.second > 0) {
+            ++withheld;
+            fill.push_back(style::kNoData);
+        } else {
+            ++none;
+            fill.push_back(kNoRespondent);
+        }
+    }
+    const std::string& alias = areas->fields[static_cast<std::size_t>(field)].alias;
+    MapPage m;
+    m.stem = "enquete";
+    m.title = alias.rfind("Enquête : ", 0) == 0 ? alias.substr(std::string("Enquête : ").size()) : alias;
+    m.subtitle = "Enquête auprès des habitants, réponses pondérées, ensemble des répondants";
+    LegendSection classes{"Estimation par zone", {}};
+    const std::vector<std::string> labels = style::class_labels(cls);
+    for (std::size_t k = 0; k < cls.upper.size(); ++k)
+        classes.entries.push_back({LegendEntry::Symbol::box, cls.colours[k], 0, labels[k] + " (" + plural(in_class[k], "zone", "zones") + ")"});
+    if (withheld)
+        classes.entries.push_back({LegendEntry::Symbol::box, style::kNoData, 0,
+                                   "non publié : moins de " + std::to_string(d.project.survey->min_cell) +
+                                       " répondants ou secret statistique (" + plural(withheld, "zone", "zones") + ")"});
+    if (none) classes.entries.push_back({LegendEntry::Symbol::box, kNoRespondent, 0, "aucun répondant (" + plural(none, "zone", "zones") + ")"});
+    m.legend.push_back(classes);
+    m.legend.push_back({"Limites", {{LegendEntry::Symbol::line, kInk, 0.9, "territoire"}}});
+    m.sources = base_sources(d.project);
+    m.sources.push_back(&d.project.survey->source);
+    m.notes.push_back("Intervalles de confiance et détail par groupe (publics, non-publics) : table survey_indicators et fiches zones.");
+    m.draw_map = [&w, fill](Scene& scene, const Frame& f) {
+        draw_areas(scene, f, w, [&fill](std::size_t i) { return fill[i]; }, Stroke{style::Rgb{150, 150, 150}, 0.35});
+        draw_outline(scene, f, w);
+    };
+    return m;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Map 2: places and actors
 
 // A place square is wider than an actor dot, so an actor at the same address as a place (a
@@ -669,6 +743,7 @@ std::vector<fs::path> write_maps(const Diagnostic& d, const fs::path& dir) {
     if (!d.places.empty() || std::any_of(w.actors.begin(), w.actors.end(), [](const auto& p) { return p.has_value(); }))
         pages.push_back(places_actors_page(d, w));
     if (!d.links.empty()) pages.push_back(network_page(d, w));
+    if (auto survey = survey_page(d, w)) pages.push_back(std::move(*survey));  // issue 8
 
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -705,7 +780,7 @@ std::vector<fs::path> write_maps(const Diagnostic& d, const fs::path& dir) {
         throw;
     }
     // A map this run has no data for must not survive from an earlier run into the same folder.
-    for (const char* stem : {"zones", "acteurs-lieux", "reseau"}) {
+    for (const char* stem : {"zones", "acteurs-lieux", "reseau", "enquete"}) {
         if (std::any_of(pages.begin(), pages.end(), [&](const MapPage& m) { return m.stem == stem; })) continue;
         for (const char* ext : {".png", ".svg", ".pdf"}) fs::remove(dir / (std::string(stem) + ext), ec);
     }

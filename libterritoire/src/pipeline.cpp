@@ -7,6 +7,7 @@
 #include "detail/proj.hpp"
 #include "detail/text.hpp"
 #include "matching.hpp"
+#include "survey.hpp"
 #include "territoire/error.hpp"
 #include "workspace.hpp"
 
@@ -54,6 +55,10 @@ Diagnostic analyse(const Project& project, const ProgressFn& progress) {
     AccessOutcome access = build_access(ws, d);  // docs/access.md; before the tables: may fill areas' population
     build_tables(ws, d);
     add_access_tables(std::move(access), d);
+    if (project.survey) {  // issue 8: survey.cpp
+        say("survey", "enquête : " + project.survey->source.path_as_written);
+        build_survey(ws, d);
+    }
     return d;
 }
 

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "survey_project.hpp"
 #include "territoire/error.hpp"
 
 namespace territoire {
@@ -398,7 +399,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
     }
     static const std::set<std::string> kRoot = {"project", "territory", "areas", "places", "actors", "links",
                                                 "participations", "population", "network", "access", "contrast",
-                                                "matching", "geocoding"};
+                                                "matching", "geocoding", "survey"};
     check_keys(ctx, root, "racine", {&kRoot});
 
     Project project;
@@ -483,6 +484,12 @@ Project parse_project(const std::string& text, const fs::path& file) {
     parse_access_blocks(ctx, root, project);
     if (const toml::node* node = root.get("matching")) project.matching = parse_matching(ctx, *node);
     if (const toml::node* node = root.get("geocoding")) project.geocoding = parse_geocoding(ctx, *node);
+    if (const toml::node* node = root.get("survey")) {  // issue 8: survey_project.cpp
+        if (!node->is_table()) throw ProjectError(at(ctx, *node, "survey"), "[survey] doit être une table");
+        const auto& t = *node->as_table();
+        SourceSpec source = parse_source(ctx, t, "survey", {&kCommon, &kLocation, &survey_keys()});
+        project.survey = parse_survey(t, std::move(source), ctx.file, ctx.base_dir);
+    }
     return project;
 }
 

@@ -19,6 +19,7 @@
 #include "html_template.hpp"
 #include "sheets_map.hpp"
 #include "style.hpp"
+#include "survey.hpp"
 #include "tables.hpp"
 #include "territoire/error.hpp"
 
@@ -295,6 +296,7 @@ private:
         for (const auto& s : d_.project.actors) add(s, "Acteurs");
         if (d_.project.links) add(*d_.project.links, "Liens de coopération");
         if (d_.project.participations) add(*d_.project.participations, "Participations à des projets");
+        if (d_.project.survey) add(d_.project.survey->source, "Enquête auprès des habitants");  // issue 8
         shared_.lists["sources"] = std::move(sources);
     }
 
@@ -551,6 +553,7 @@ private:
         }
         data.set("has_places", places.empty() ? "" : "oui");
         data.lists["places"] = std::move(places);
+        add_survey_section(data, d_, id);  // issue 8: survey.cpp, enquete.html
         const std::string href = area_href(id);
         write(href, "zone.html", data);
         // A diagnostic of places only does not repeat "0 acteur" 100 times in the index.

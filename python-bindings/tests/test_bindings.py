@@ -14,7 +14,10 @@ EXPECTED_LAYERS = ["territory", "areas", "actors", "places", "cooperation_links"
                    "network_summary", "network_components", "network_family_mixing", "network_area_matrix",
                    "network_link_lengths", "network_isolated_actors",
                    "sheets_families", "sheets_areas", "sheets_communities", "sheets_objects",
-                   "match_candidates", "actor_sources", "place_sources", "data_quality"]
+                   "match_candidates", "actor_sources", "place_sources",
+                   # the sample's [survey] (issue 8, docs/survey.md)
+                   "survey_respondents", "survey_indicators", "survey_representativeness", "survey_raking", "survey_texts",
+                   "data_quality"]
 SPATIAL_LAYERS = ["territory", "areas", "actors", "places", "cooperation_links", "area_links", "communities"]
 
 

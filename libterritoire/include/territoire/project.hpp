@@ -111,6 +111,35 @@ struct MatchingSpec {
     std::string overrides_as_written;  ///< as in the project file, for messages
 };
 
+/// One question of [survey.questions] (docs/survey.md).
+struct SurveyQuestion {
+    std::string name;                 ///< column of the survey export
+    std::string type;                 ///< single | multi | likert | yesno | number | text
+    std::string label;                ///< French wording shown in sheets (default: name)
+    std::string separator = ";";      ///< multi: between the chosen answers
+    std::vector<std::string> levels;  ///< likert: ordered labels, score 1..k
+    int line = 0;
+};
+
+/// [survey]: an inhabitants' survey weighted to census margins (docs/survey.md).
+struct SurveySpec {
+    SourceSpec source;                  ///< path, layer, id_field, weight_field, location keys…
+    std::string area_field;             ///< the respondent's area id (else a location, turned into an area)
+    std::vector<std::string> strata;    ///< variables with census margins
+    std::filesystem::path margins;      ///< resolved
+    std::string margins_as_written;
+    std::string public_rule;            ///< who counts as "public" (survey_rule.hpp syntax)
+    int public_rule_line = 0;
+    int min_cell = 10;
+    double tolerance = 1e-6;
+    int max_iterations = 100;
+    std::optional<double> trim_low;
+    std::optional<double> trim_high;
+    std::string consent_field;          ///< free text carried only for respondents who consented
+    std::vector<std::string> headline;  ///< "q12" or "q12=jamais": indicators put on `areas`
+    std::vector<SurveyQuestion> questions;  ///< in project-file order
+};
+
 struct Project {
     std::filesystem::path file;        ///< the project file itself
     std::filesystem::path base_dir;    ///< its folder: relative paths start here
@@ -128,6 +157,7 @@ struct Project {
     std::optional<ContrastSpec> contrast;
     MatchingSpec matching;             ///< [matching], defaults when absent
     std::optional<GeocodingSpec> geocoding;    ///< BAN reference for addresses without coordinates
+    std::optional<SurveySpec> survey;          ///< [survey], docs/survey.md
 };
 
 /// Reads and validates a project file. Throws ProjectError naming the file, line and key.

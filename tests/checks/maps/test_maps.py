@@ -52,7 +52,8 @@ def run():
     families = [f.GetField('family') for f in ds.GetLayerByName('actors')]
     kinds = [f.GetField('kind') for f in ds.GetLayerByName('places')]
     n_links = ds.GetLayerByName('cooperation_links').GetFeatureCount()
-    return {'dir': out / 'maps', 'families': families, 'kinds': kinds, 'links': n_links}
+    survey = ds.GetLayerByName('survey_indicators') is not None  # issue 8: the `enquete` map
+    return {'dir': out / 'maps', 'families': families, 'kinds': kinds, 'links': n_links, 'survey': survey}
 
 
 def expected(run, stem):
@@ -143,4 +144,5 @@ def test_pdf_one_page(run, stem):
 def test_only_expected_files(run):
     names = sorted(p.name for p in run['dir'].iterdir())
     stems = ['zones'] + (['acteurs-lieux'] if run['families'] or run['kinds'] else []) + (['reseau'] if run['links'] else [])
+    stems += ['enquete'] if run['survey'] else []
     assert names == sorted(f'{s}.{e}' for s in stems for e in ('png', 'svg', 'pdf')), 'no temporary file left behind'

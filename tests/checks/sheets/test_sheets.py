@@ -337,7 +337,7 @@ def test_templates_in_the_project_folder_are_used(tmp_path):
     copy = tmp_path / 'projet'
     copy.mkdir()
     text = Path(project).read_text(encoding='utf-8')
-    text = re.sub(r'^(path\s*=\s*)"([^"]+)"', lambda m: f'{m.group(1)}"{(source / m.group(2)).resolve()}"', text, flags=re.M)
+    text = re.sub(r'^((?:path|margins)\s*=\s*)"([^"]+)"', lambda m: f'{m.group(1)}"{(source / m.group(2)).resolve()}"', text, flags=re.M)
     (copy / 'project.toml').write_text(text, encoding='utf-8')
     templates = copy / 'templates' / 'sheets'
     shutil.copytree(Path(__file__).resolve().parents[3] / 'data' / 'templates' / 'sheets', templates)
