@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "presets.hpp"
 #include "territoire/error.hpp"
 
 namespace territoire {
@@ -28,6 +29,11 @@ Location at(const Context& ctx, const toml::node& node, const std::string& key) 
 
 const std::set<std::string> kCommon = {"path", "layer", "where", "separator", "encoding", "name"};
 const std::set<std::string> kLocation = {"x_field", "y_field", "wkt_field", "latlon_field", "crs"};
+// Presets (docs/presets.md) on [territory], [areas], [[places]], [[actors]]; official codes, geocoding
+// and matching keys on [[places]] and [[actors]].
+const std::set<std::string> kPreset = {"preset"};
+const std::set<std::string> kCodes = {"crosswalk", "domain", "domain_field", "include_dissolved", "address_fields",
+                                      "postcode_field", "citycode_field", "city_field", "ids"};
 
 void check_keys(const Context& ctx, const toml::table& table, const std::string& block,
                 std::initializer_list<const std::set<std::string>*> allowed) {
@@ -56,6 +62,42 @@ std::string get_string(const Context& ctx, const toml::table& table, const std::
     std::string value = **node->as_string();
     if (required && value.empty()) throw ProjectError(at(ctx, *node, key), "valeur vide");
     return value;
+}
+
+// Keys of presets, official codes, geocoding and matching (docs/presets.md): a list of columns, an
+// inline table of identifiers, a boolean; the others are strings.
+void parse_code_keys(const Context& ctx, const toml::table& table, const std::string& block, SourceSpec& spec) {
+    auto opt = [&](const char* key) { return get_string(ctx, table, key, false, block); };
+    if (const auto crosswalk = opt("crosswalk"); !crosswalk.empty()) {
+        spec.crosswalk_as_written = crosswalk;
+        spec.crosswalk = (fs::path(crosswalk).is_absolute() ? fs::path(crosswalk) : ctx.base_dir / crosswalk).lexically_normal();
+    }
+    spec.domain = opt("domain");
+    spec.domain_field = opt("domain_field");
+    spec.capacity_unit = opt("capacity_unit");
+    spec.postcode_field = opt("postcode_field");
+    spec.citycode_field = opt("citycode_field");
+    spec.city_field = opt("city_field");
+    if (const toml::node* node = table.get("include_dissolved")) {
+        if (!node->is_boolean()) throw ProjectError(at(ctx, *node, "include_dissolved"), "true ou false attendu");
+        spec.include_dissolved = **node->as_boolean();
+    }
+    if (const toml::node* node = table.get("address_fields")) {
+        const toml::array* array = node->as_array();
+        if (!array) throw ProjectError(at(ctx, *node, "address_fields"), "une liste de noms de colonnes est attendue");
+        for (const auto& item : *array) {
+            if (!item.is_string()) throw ProjectError(at(ctx, item, "address_fields"), "une chaîne de caractères est attendue");
+            spec.address_fields.push_back(**item.as_string());
+        }
+    }
+    if (const toml::node* node = table.get("ids")) {
+        const toml::table* ids = node->as_table();
+        if (!ids) throw ProjectError(at(ctx, *node, "ids"), "une table est attendue, par exemple ids = { siret = \"siret\" }");
+        for (const auto& [kind, column] : *ids) {
+            if (!column.is_string()) throw ProjectError(at(ctx, column, "ids." + std::string(kind.str())), "une chaîne de caractères est attendue");
+            spec.ids[std::string(kind.str())] = **column.as_string();
+        }
+    }
 }
 
 SourceSpec parse_source(const Context& ctx, const toml::table& table, const std::string& block,
@@ -110,6 +152,14 @@ SourceSpec parse_source(const Context& ctx, const toml::table& table, const std:
                                "« " + projection + " » inconnu : \"count\" (nombre d'objets partagés) ou \"newman\" attendu");
         }
         spec.projection = projection;
+    }
+
+    parse_code_keys(ctx, table, block, spec);
+    if (const auto preset = opt("preset"); !preset.empty()) {
+        std::set<std::string> explicit_keys;
+        for (const auto& [key, node] : table) explicit_keys.insert(std::string(key.str()));
+        spec.preset = preset;
+        apply_preset(spec, explicit_keys, block.substr(0, block.find('[')), at(ctx, *table.get("preset"), "preset"));
     }
 
     const auto& loc = spec.location;
@@ -176,22 +226,26 @@ Project parse_project(const std::string& text, const fs::path& file) {
         const auto& t = *node->as_table();
         check_keys(ctx, t, "project", {&kProject});
         project.name = get_string(ctx, t, "name", false, "project");
-        if (const auto crs = get_string(ctx, t, "crs", false, "project"); !crs.empty()) project.crs = crs;
+        if (const auto crs = get_string(ctx, t, "crs", false, "project"); !crs.empty()) {
+            project.crs = crs;
+            project.crs_explicit = true;
+        }
     }
     if (project.name.empty()) project.name = fs::absolute(file).parent_path().filename().string();
 
     static const std::set<std::string> kTerritory = {"crs", "wkt_field"};
-    project.territory = parse_source(ctx, require_table(ctx, root, "territory"), "territory", {&kCommon, &kTerritory});
+    project.territory = parse_source(ctx, require_table(ctx, root, "territory"), "territory", {&kCommon, &kTerritory, &kPreset});
 
     static const std::set<std::string> kAreas = {"id_field", "name_field", "population_field", "crs", "wkt_field"};
     const auto& areas = require_table(ctx, root, "areas");
-    project.areas = parse_source(ctx, areas, "areas", {&kCommon, &kAreas});
+    project.areas = parse_source(ctx, areas, "areas", {&kCommon, &kAreas, &kPreset});
     if (project.areas.id_field.empty()) get_string(ctx, areas, "id_field", true, "areas");
 
-    static const std::set<std::string> kPlaces = {"id_field", "name_field", "kind", "kind_field", "capacity_field"};
-    project.places = parse_array(ctx, root, "places", {&kCommon, &kLocation, &kPlaces});
+    static const std::set<std::string> kPlaces = {"id_field", "name_field", "kind", "kind_field", "capacity_field",
+                                                  "capacity_unit"};
+    project.places = parse_array(ctx, root, "places", {&kCommon, &kLocation, &kPlaces, &kPreset, &kCodes});
     static const std::set<std::string> kActors = {"id_field", "name_field", "family", "family_field"};
-    project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors});
+    project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors, &kPreset, &kCodes});
 
     auto check_one_of = [&](const SourceSpec& s, const std::string& a, const std::string& b,
                             const std::string& va, const std::string& vb) {

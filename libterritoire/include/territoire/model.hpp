@@ -45,6 +45,7 @@ struct Actor {
     std::optional<Point> location;       ///< missing when the source gives none: flagged, never invented
     std::string area_id;                 ///< empty when unlocated
     Provenance provenance;
+    std::string domain = {};             ///< from a crosswalk or a domain column; empty if unknown (last, with an initialiser: aggregate init keeps working)
 };
 
 struct Place {
@@ -55,6 +56,8 @@ struct Place {
     Point location;                      ///< polygons are represented by a point on their surface
     std::string area_id;
     Provenance provenance;
+    std::string capacity_unit = {};      ///< "fauteuils", "places", "m²"…; empty if not given (last, with an initialiser: aggregate init keeps working)
+    std::string domain = {};             ///< from a crosswalk or a domain column; empty if unknown
 };
 
 /// A cooperation between two actors after merging. Undirected networks: source_id < target_id
