@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "legal_crs.hpp"
 #include "presets.hpp"
 #include "territoire/error.hpp"
 
@@ -299,6 +300,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
                                "[participations] donne des liens non orientés : incompatible avec directed = true dans [links]");
         }
     }
+    choose_legal_crs(project);
     return project;
 }
 

@@ -403,3 +403,41 @@ preset = "bibliotheques"
 ''', encoding='utf-8')
     r = run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
     assert 'places[1] (adresses_des_bibliotheques_publiques_prepared) : 15 702 lues, 140 retenues' in r.stdout
+
+
+# --- overseas legal CRS ------------------------------------------------------------------------
+
+@pytest.mark.parametrize('name, code, lon, lat, epsg', [
+    ('guadeloupe', '97105', -61.55, 16.25, 5490), ('martinique', '97209', -61.07, 14.60, 5490),
+    ('guyane', '97302', -52.33, 4.93, 2972), ('reunion', '97411', 55.45, -20.90, 2975),
+    ('mayotte', '97611', 45.20, -12.80, 4471), ('niort', '79191', -0.46, 46.32, 2154)])
+@pytest.mark.parametrize('with_code', [True, False])
+def test_working_crs_is_the_legal_one(cli, tmp_path, name, code, lon, lat, epsg, with_code):
+    from pyproj import CRS
+    props = {'code': code, 'nom': name} if with_code else {'nom': name}
+    ring = [[lon, lat], [lon + 0.02, lat], [lon + 0.02, lat + 0.02], [lon, lat + 0.02], [lon, lat]]
+    (tmp_path / 't.geojson').write_text(json.dumps({'type': 'FeatureCollection', 'features': [
+        {'type': 'Feature', 'properties': props, 'geometry': {'type': 'Polygon', 'coordinates': [ring]}}]}))
+    (tmp_path / 'p.toml').write_text('[territory]\npath = "t.geojson"\n[areas]\npath = "t.geojson"\nid_field = "nom"\n')
+    r = run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
+    manifest = json.loads((tmp_path / 'out' / 'manifest.json').read_text(encoding='utf-8'))
+    assert manifest['working_crs'] == f'EPSG:{epsg}'
+    assert ('code INSEE' if with_code else 'position') in manifest['working_crs_reason']
+    assert manifest['working_crs_reason'] in r.stdout
+    srs = rows(tmp_path / 'out' / 'diagnostic.gpkg',
+               "SELECT s.definition FROM gpkg_spatial_ref_sys s JOIN gpkg_geometry_columns g USING (srs_id) "
+               "WHERE g.table_name = 'areas'")[0]['definition']
+    assert CRS.from_wkt(srs).to_epsg() == epsg
+    # The legal CRS of the territory is the one pyproj lists for this point (independent check).
+    assert CRS.from_epsg(epsg).area_of_use.west <= lon <= CRS.from_epsg(epsg).area_of_use.east
+
+
+def test_explicit_crs_wins(cli, tmp_path):
+    ring = [[55.45, -20.9], [55.47, -20.9], [55.47, -20.88], [55.45, -20.88], [55.45, -20.9]]
+    (tmp_path / 't.geojson').write_text(json.dumps({'type': 'FeatureCollection', 'features': [
+        {'type': 'Feature', 'properties': {'code': '97411'}, 'geometry': {'type': 'Polygon', 'coordinates': [ring]}}]}))
+    (tmp_path / 'p.toml').write_text('[project]\ncrs = "EPSG:32740"\n[territory]\npath = "t.geojson"\n'
+                                     '[areas]\npath = "t.geojson"\nid_field = "code"\n')
+    run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
+    manifest = json.loads((tmp_path / 'out' / 'manifest.json').read_text(encoding='utf-8'))
+    assert manifest['working_crs'] == 'EPSG:32740' and 'indiqué' in manifest['working_crs_reason']
