@@ -441,3 +441,17 @@ def test_explicit_crs_wins(cli, tmp_path):
     run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
     manifest = json.loads((tmp_path / 'out' / 'manifest.json').read_text(encoding='utf-8'))
     assert manifest['working_crs'] == 'EPSG:32740' and 'indiqué' in manifest['working_crs_reason']
+
+
+def test_legal_crs_by_location_of_the_filtered_territory(cli, tmp_path):
+    """A file holding metropolitan and overseas features, no code column: the `where` decides."""
+    def feature(nom, lon, lat):
+        ring = [[lon, lat], [lon + 0.02, lat], [lon + 0.02, lat + 0.02], [lon, lat + 0.02], [lon, lat]]
+        return {'type': 'Feature', 'properties': {'nom': nom}, 'geometry': {'type': 'Polygon', 'coordinates': [ring]}}
+    (tmp_path / 't.geojson').write_text(json.dumps({'type': 'FeatureCollection', 'features': [
+        feature('niort', -0.46, 46.32), feature('saint-denis', 55.45, -20.90)]}))
+    (tmp_path / 'p.toml').write_text('[territory]\npath = "t.geojson"\nwhere = "nom = \'saint-denis\'"\n'
+                                     '[areas]\npath = "t.geojson"\nwhere = "nom = \'saint-denis\'"\nid_field = "nom"\n')
+    run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
+    manifest = json.loads((tmp_path / 'out' / 'manifest.json').read_text(encoding='utf-8'))
+    assert manifest['working_crs'] == 'EPSG:2975' and 'position' in manifest['working_crs_reason']
