@@ -68,30 +68,10 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
         item.name = name_col >= 0 ? detail::trim(rec.values[static_cast<std::size_t>(name_col)]) : std::string();
         if (item.name.empty()) item.name = item.id;
         item.category = cat_col >= 0 ? detail::trim(rec.values[static_cast<std::size_t>(cat_col)]) : rules.category;
-        if (item.category.empty()) {
+        const bool category_missing = item.category.empty();
+        if (category_missing) {
             problem(Severity::info, "missing_category", rules.category_field, "catégorie absente : « non renseigné »");
             item.category = "non renseigné";
-        } else if (cat_col >= 0 && !spec.crosswalk.empty()) {
-            // Official code → kind or family and domain (docs/presets.md); unknown codes kept as written.
-            if (const CrosswalkEntry* e = crosswalk.find(item.category)) {
-                const std::string& mapped = rules.place ? e->kind : e->family;
-                item.category = !mapped.empty() ? mapped : !e->label.empty() ? e->label : item.category;
-                item.domain = e->domain;
-            } else {
-                problem(Severity::warning, "unknown_code", rules.category_field,
-                        "code « " + item.category + " » absent de la table de correspondance « " + crosswalk.file() +
-                            " » : valeur gardée telle quelle");
-            }
-        }
-        if (domain_col >= 0 && item.domain.empty()) {  // the crosswalk's vocabulary first
-            if (auto v = detail::trim(rec.values[static_cast<std::size_t>(domain_col)]); !v.empty()) item.domain = std::move(v);
-        }
-        if (item.domain.empty()) item.domain = spec.domain;
-        if (quality_col >= 0) {
-            const std::string q = detail::trim(rec.values[static_cast<std::size_t>(quality_col)]);
-            if (std::find(spec.poor_quality_values.begin(), spec.poor_quality_values.end(), q) != spec.poor_quality_values.end())
-                problem(Severity::info, "poor_location_quality", spec.quality_field,
-                        "qualité de la localisation « " + q + " » selon la source : position à vérifier");
         }
 
         const RecordLocation where = locator.locate(rec);
@@ -122,6 +102,30 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
                     "identifiant « " + item.id + " » déjà utilisé : " + rules.noun + " ignoré");
             ++stats.rejected;
             continue;
+        }
+        // Codes and quality are looked at for the records kept only: a national file filtered to the
+        // territory would otherwise report every record of the country.
+        if (cat_col >= 0 && !spec.crosswalk.empty() && !category_missing) {
+            // Official code → kind or family and domain (docs/presets.md); unknown codes kept as written.
+            if (const CrosswalkEntry* e = crosswalk.find(item.category)) {
+                const std::string& mapped = rules.place ? e->kind : e->family;
+                item.category = !mapped.empty() ? mapped : !e->label.empty() ? e->label : item.category;
+                item.domain = e->domain;
+            } else {
+                problem(Severity::warning, "unknown_code", rules.category_field,
+                        "code « " + item.category + " » absent de la table de correspondance « " + crosswalk.file() +
+                            " » : valeur gardée telle quelle");
+            }
+        }
+        if (domain_col >= 0 && item.domain.empty()) {  // the crosswalk's vocabulary first
+            if (auto v = detail::trim(rec.values[static_cast<std::size_t>(domain_col)]); !v.empty()) item.domain = std::move(v);
+        }
+        if (item.domain.empty()) item.domain = spec.domain;
+        if (quality_col >= 0) {
+            const std::string q = detail::trim(rec.values[static_cast<std::size_t>(quality_col)]);
+            if (std::find(spec.poor_quality_values.begin(), spec.poor_quality_values.end(), q) != spec.poor_quality_values.end())
+                problem(Severity::info, "poor_location_quality", spec.quality_field,
+                        "qualité de la localisation « " + q + " » selon la source : position à vérifier");
         }
         ++stats.kept;
         kept.push_back(std::move(item));

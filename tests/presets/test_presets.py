@@ -105,7 +105,11 @@ def test_basilic_both_header_styles_give_the_same_places(fixture_run):
     # Communes: shapely on the same polygons, from the fixture's own coordinates.
     with open(FIXTURES / 'basilic-affichage.csv', encoding='utf-8-sig', newline='') as f:
         for rec in csv.DictReader(f, delimiter=';'):
-            assert by_name[rec['Nom']]['area_id'] == commune_of(float(rec['Longitude']), float(rec['Latitude']))
+            code = commune_of(float(rec['Longitude']), float(rec['Latitude']))
+            if code is None:
+                assert rec['Nom'] not in by_name  # outside the territory: dropped
+            else:
+                assert by_name[rec['Nom']]['area_id'] == code
 
 
 def test_unknown_codes_are_reported_with_file_and_line(fixture_run):
@@ -115,6 +119,8 @@ def test_unknown_codes_are_reported_with_file_and_line(fixture_run):
     assert ('basilic_affichage', 'ligne 5') in found
     assert ('bpe', 'ligne 5') in found
     assert ('rna_waldec', 'ligne 8') in found
+    # The Paris row (line 6) is outside the territory: its unknown type is not examined.
+    assert ('basilic_affichage', 'ligne 6') not in found and ('basilic_export', 'ligne 6') not in found
     msg = next(p['message'] for p in problems if p['source'] == 'bpe')
     assert 'F399' in msg and 'nomenclatures/crosswalks/bpe_typequ.csv' in msg
     assert '/work/' not in msg  # no machine path in outputs
@@ -455,3 +461,25 @@ def test_legal_crs_by_location_of_the_filtered_territory(cli, tmp_path):
     run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
     manifest = json.loads((tmp_path / 'out' / 'manifest.json').read_text(encoding='utf-8'))
     assert manifest['working_crs'] == 'EPSG:2975' and 'position' in manifest['working_crs_reason']
+
+
+def test_filosofi_cells_as_areas(cli, tmp_path):
+    """Cells in EPSG:3035 whose id encodes their south-west corner; population from Ind."""
+    from pyproj import Transformer
+    to3035 = Transformer.from_crs('EPSG:4326', 'EPSG:3035', always_xy=True)
+    x0, y0 = to3035.transform(-0.46, 46.32)
+    x0, y0 = int(x0 // 200 * 200), int(y0 // 200 * 200)
+    features = []
+    for i, ind in enumerate((12.5, 240.0)):
+        x = x0 + 200 * i
+        ring = [[x, y0], [x + 200, y0], [x + 200, y0 + 200], [x, y0 + 200], [x, y0]]
+        features.append({'type': 'Feature', 'properties': {'Idcar_200m': f'CRS3035RES200mN{y0}E{x}', 'Ind': ind},
+                         'geometry': {'type': 'Polygon', 'coordinates': [ring]}})
+    (tmp_path / 'c.geojson').write_text(json.dumps({'type': 'FeatureCollection', 'crs': {
+        'type': 'name', 'properties': {'name': 'urn:ogc:def:crs:EPSG::3035'}}, 'features': features}))
+    (tmp_path / 'p.toml').write_text('[territory]\npath = "c.geojson"\n[areas]\npath = "c.geojson"\npreset = "filosofi"\n')
+    run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
+    areas = rows(tmp_path / 'out' / 'diagnostic.gpkg', 'SELECT area_id, population, area_km2 FROM areas ORDER BY area_id')
+    assert [(a['area_id'], a['population']) for a in areas] == sorted(
+        (f['properties']['Idcar_200m'], f['properties']['Ind']) for f in features)
+    assert all(abs(a['area_km2'] - 0.04) < 0.001 for a in areas)

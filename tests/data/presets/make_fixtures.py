@@ -40,6 +40,9 @@ def basilic():
          "BAS-0003", "", BRESSUIRE[0], BRESSUIRE[1], "", "", "1 250,5"],
         ["Kiosque à musique de Melle", "place du Kiosque", "79500", "Melle", "79174", "Kiosque", "Musique",
          "BAS-0004", "", MELLE[0], MELLE[1], "", "", ""],
+        # Outside Deux-Sèvres (Paris): dropped, and its unknown type is not reported.
+        ["Kiosque du Palais-Royal", "jardin du Palais-Royal", "75001", "Paris", "75101", "Kiosque à journaux", "",
+         "BAS-0005", "", 48.8650, 2.3375, "", "", ""],
     ]
     def csv(header, rows):
         return "\r\n".join(";".join(str(v) for v in r) for r in [header] + rows) + "\r\n"
