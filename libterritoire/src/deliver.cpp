@@ -184,6 +184,7 @@ nlohmann::json manifest_of(const Diagnostic& d) {
         if (ec) in["bytes"] = nullptr;
         if (!s.layer.empty()) in["layer"] = s.layer;
         if (!s.where.empty()) in["where"] = s.where;
+        if (!s.preset.empty()) in["preset"] = s.preset_variant.empty() ? s.preset : s.preset + " (" + s.preset_variant + ")";
         inputs.push_back(in);
     };
     add(p.territory);
@@ -237,6 +238,7 @@ nlohmann::json manifest_of(const Diagnostic& d) {
                                {"geos", GEOSversion()}}},
                 {"project", {{"name", p.name}, {"file", p.file.string()}, {"sha256", sha256_of(p.file)}}},
                 {"working_crs", p.crs},
+                {"working_crs_reason", p.crs_reason},
                 {"inputs", inputs},
                 {"sources", sources},
                 {"layers", counts},

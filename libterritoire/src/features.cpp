@@ -9,6 +9,7 @@
 #include "detail/text.hpp"
 #include "matching.hpp"
 #include "geocode_records.hpp"
+#include "presets.hpp"
 #include "workspace.hpp"
 
 namespace territoire {
@@ -18,6 +19,7 @@ struct Item {
     std::string id;
     std::string name;
     std::string category;
+    std::string domain;
     std::optional<Point> location;
     std::string area_id;
     Provenance provenance;
@@ -29,6 +31,7 @@ struct ItemRules {
     const std::string& category;      // constant kind / family
     const std::string& category_field;
     bool keep_unlocated;
+    bool place = false;               // crosswalks give a place its kind, an actor its family
 };
 
 // Number in a record ref ("ligne 12" → "12"), for generated ids.
@@ -45,6 +48,9 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
     const int id_col = spec.id_field.empty() ? -1 : data.column(spec.id_field);
     const int name_col = spec.name_field.empty() ? -1 : data.column(spec.name_field);
     const int cat_col = rules.category_field.empty() ? -1 : data.column(rules.category_field);
+    const Crosswalk crosswalk = spec.crosswalk.empty() ? Crosswalk() : Crosswalk(spec);
+    const int domain_col = spec.domain_field.empty() ? -1 : data.column(spec.domain_field);
+    const int quality_col = spec.quality_field.empty() ? -1 : data.column(spec.quality_field);
     const RecordLocator locator(ws, spec, data);
     SourceGeocoder geocoder(ws, d, spec, data);  // records with an address and no coordinates
     constexpr std::size_t kSwapSample = 50;
@@ -65,7 +71,8 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
         item.name = name_col >= 0 ? detail::trim(rec.values[static_cast<std::size_t>(name_col)]) : std::string();
         if (item.name.empty()) item.name = item.id;
         item.category = cat_col >= 0 ? detail::trim(rec.values[static_cast<std::size_t>(cat_col)]) : rules.category;
-        if (item.category.empty()) {
+        const bool category_missing = item.category.empty();
+        if (category_missing) {
             problem(Severity::info, "missing_category", rules.category_field, "catégorie absente : « non renseigné »");
             item.category = "non renseigné";
         }
@@ -99,6 +106,30 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
                     "identifiant « " + item.id + " » déjà utilisé : " + rules.noun + " ignoré");
             ++stats.rejected;
             continue;
+        }
+        // Codes and quality are looked at for the records kept only: a national file filtered to the
+        // territory would otherwise report every record of the country.
+        if (cat_col >= 0 && !spec.crosswalk.empty() && !category_missing) {
+            // Official code → kind or family and domain (docs/presets.md); unknown codes kept as written.
+            if (const CrosswalkEntry* e = crosswalk.find(item.category)) {
+                const std::string& mapped = rules.place ? e->kind : e->family;
+                item.category = !mapped.empty() ? mapped : !e->label.empty() ? e->label : item.category;
+                item.domain = e->domain;
+            } else {
+                problem(Severity::warning, "unknown_code", rules.category_field,
+                        "code « " + item.category + " » absent de la table de correspondance « " + crosswalk.file() +
+                            " » : valeur gardée telle quelle");
+            }
+        }
+        if (domain_col >= 0 && item.domain.empty()) {  // the crosswalk's vocabulary first
+            if (auto v = detail::trim(rec.values[static_cast<std::size_t>(domain_col)]); !v.empty()) item.domain = std::move(v);
+        }
+        if (item.domain.empty()) item.domain = spec.domain;
+        if (quality_col >= 0) {
+            const std::string q = detail::trim(rec.values[static_cast<std::size_t>(quality_col)]);
+            if (std::find(spec.poor_quality_values.begin(), spec.poor_quality_values.end(), q) != spec.poor_quality_values.end())
+                problem(Severity::info, "poor_location_quality", spec.quality_field,
+                        "qualité de la localisation « " + q + " » selon la source : position à vérifier");
         }
         ++stats.kept;
         kept.push_back(std::move(item));
@@ -137,6 +168,25 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
     d.stats.push_back(stats);
 }
 
+// A preset's capacity columns (Basilic: seats of a cinema, gauge of a theatre, surface of a library):
+// the first non-empty one gives the capacity and its unit.
+void set_capacity_from_columns(Diagnostic& d, const SourceSpec& spec, const SourceData& data, const Record& rec,
+                               Place& p) {
+    for (const auto& [column, unit] : spec.capacity_columns) {
+        const int col = data.column(column);
+        if (col < 0) continue;
+        const std::string& text = rec.values[static_cast<std::size_t>(col)];
+        if (detail::trim(text).empty()) continue;
+        if (const auto v = detail::parse_number(text)) {
+            p.capacity = *v;
+            p.capacity_unit = unit;
+            return;
+        }
+        d.problems.report(source_problem(spec, Severity::warning, "invalid_number", rec.ref, column,
+                                         "capacité illisible « " + text + " »"));
+    }
+}
+
 }  // namespace
 
 void build_places(Workspace& ws, Diagnostic& d) {
@@ -146,20 +196,23 @@ void build_places(Workspace& ws, Diagnostic& d) {
         const int cap_col = spec.capacity_field.empty() ? -1 : data.column(spec.capacity_field);
         const IdentifierReader identifiers(spec, data);  // ids = {…} (matching.cpp)
         load_items(
-            ws, d, spec, data, ItemRules{"lieu", spec.kind, spec.kind_field, false}, ids,
+            ws, d, spec, data, ItemRules{"lieu", spec.kind, spec.kind_field, false, true}, ids,
             [&](Item&& item) {
                 Place p;
                 p.id = std::move(item.id);
                 p.name = std::move(item.name);
                 p.kind = std::move(item.category);
+                p.domain = std::move(item.domain);
                 p.location = *item.location;
                 p.area_id = std::move(item.area_id);
                 p.provenance = std::move(item.provenance);
                 p.identifiers = identifiers.read(*item.record, d.problems);
+                if (cap_col < 0) set_capacity_from_columns(d, spec, data, *item.record, p);
                 if (cap_col >= 0) {
                     const std::string& text = item.record->values[static_cast<std::size_t>(cap_col)];
                     if (const auto v = detail::parse_number(text)) {
                         p.capacity = *v;
+                        p.capacity_unit = spec.capacity_unit;
                     } else if (!detail::trim(text).empty()) {
                         d.problems.report(source_problem(spec, Severity::warning, "invalid_number", item.record->ref,
                                                   spec.capacity_field, "capacité illisible « " + text + " »"));
@@ -184,6 +237,7 @@ void build_actors(Workspace& ws, Diagnostic& d, std::map<std::string, std::strin
                 a.id = std::move(item.id);
                 a.name = std::move(item.name);
                 a.family = std::move(item.category);
+                a.domain = std::move(item.domain);
                 a.location = item.location;
                 a.area_id = std::move(item.area_id);
                 a.provenance = std::move(item.provenance);

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "survey_project.hpp"
+#include "legal_crs.hpp"
+#include "presets.hpp"
 #include "territoire/error.hpp"
 
 namespace territoire {
@@ -32,6 +34,11 @@ Location at(const Context& ctx, const toml::node& node, const std::string& key) 
 const std::set<std::string> kCommon = {"path", "layer", "where", "separator", "encoding", "name"};
 const std::set<std::string> kLocation = {"x_field", "y_field", "wkt_field", "latlon_field", "crs"};
 const std::set<std::string> kAddress = {"address_fields", "postcode_field", "citycode_field", "city_field"};
+// Presets (docs/presets.md) on [territory], [areas], [[places]], [[actors]]; official codes, geocoding
+// and matching keys on [[places]] and [[actors]].
+const std::set<std::string> kPreset = {"preset"};
+const std::set<std::string> kCodes = {"crosswalk", "domain", "domain_field", "include_dissolved", "address_fields",
+                                      "postcode_field", "citycode_field", "city_field", "ids"};
 
 void check_keys(const Context& ctx, const toml::table& table, const std::string& block,
                 std::initializer_list<const std::set<std::string>*> allowed) {
@@ -124,6 +131,23 @@ MatchingSpec parse_matching(const Context& ctx, const toml::node& node) {
     return m;
 }
 
+// Keys of presets and official codes (docs/presets.md; the geocoding and matching keys are read by
+// parse_source): a boolean; the others are strings.
+void parse_code_keys(const Context& ctx, const toml::table& table, const std::string& block, SourceSpec& spec) {
+    auto opt = [&](const char* key) { return get_string(ctx, table, key, false, block); };
+    if (const auto crosswalk = opt("crosswalk"); !crosswalk.empty()) {
+        spec.crosswalk_as_written = crosswalk;
+        spec.crosswalk = (fs::path(crosswalk).is_absolute() ? fs::path(crosswalk) : ctx.base_dir / crosswalk).lexically_normal();
+    }
+    spec.domain = opt("domain");
+    spec.domain_field = opt("domain_field");
+    spec.capacity_unit = opt("capacity_unit");
+    if (const toml::node* node = table.get("include_dissolved")) {
+        if (!node->is_boolean()) throw ProjectError(at(ctx, *node, "include_dissolved"), "true ou false attendu");
+        spec.include_dissolved = **node->as_boolean();
+    }
+}
+
 SourceSpec parse_source(const Context& ctx, const toml::table& table, const std::string& block,
                         std::initializer_list<const std::set<std::string>*> allowed) {
     check_keys(ctx, table, block, allowed);
@@ -188,6 +212,14 @@ SourceSpec parse_source(const Context& ctx, const toml::table& table, const std:
                                "« " + projection + " » inconnu : \"count\" (nombre d'objets partagés) ou \"newman\" attendu");
         }
         spec.projection = projection;
+    }
+
+    parse_code_keys(ctx, table, block, spec);
+    if (const auto preset = opt("preset"); !preset.empty()) {
+        std::set<std::string> explicit_keys;
+        for (const auto& [key, node] : table) explicit_keys.insert(std::string(key.str()));
+        spec.preset = preset;
+        apply_preset(spec, explicit_keys, block.substr(0, block.find('[')), at(ctx, *table.get("preset"), "preset"));
     }
 
     const auto& loc = spec.location;
@@ -412,22 +444,26 @@ Project parse_project(const std::string& text, const fs::path& file) {
         const auto& t = *node->as_table();
         check_keys(ctx, t, "project", {&kProject});
         project.name = get_string(ctx, t, "name", false, "project");
-        if (const auto crs = get_string(ctx, t, "crs", false, "project"); !crs.empty()) project.crs = crs;
+        if (const auto crs = get_string(ctx, t, "crs", false, "project"); !crs.empty()) {
+            project.crs = crs;
+            project.crs_explicit = true;
+        }
     }
     if (project.name.empty()) project.name = fs::absolute(file).parent_path().filename().string();
 
     static const std::set<std::string> kTerritory = {"crs", "wkt_field"};
-    project.territory = parse_source(ctx, require_table(ctx, root, "territory"), "territory", {&kCommon, &kTerritory});
+    project.territory = parse_source(ctx, require_table(ctx, root, "territory"), "territory", {&kCommon, &kTerritory, &kPreset});
 
     static const std::set<std::string> kAreas = {"id_field", "name_field", "population_field", "crs", "wkt_field"};
     const auto& areas = require_table(ctx, root, "areas");
-    project.areas = parse_source(ctx, areas, "areas", {&kCommon, &kAreas});
+    project.areas = parse_source(ctx, areas, "areas", {&kCommon, &kAreas, &kPreset});
     if (project.areas.id_field.empty()) get_string(ctx, areas, "id_field", true, "areas");
 
-    static const std::set<std::string> kPlaces = {"id_field", "name_field", "kind", "kind_field", "capacity_field", "ids"};
-    project.places = parse_array(ctx, root, "places", {&kCommon, &kLocation, &kPlaces, &kAddress});
+    static const std::set<std::string> kPlaces = {"id_field", "name_field", "kind", "kind_field", "capacity_field",
+                                                  "capacity_unit", "ids"};
+    project.places = parse_array(ctx, root, "places", {&kCommon, &kLocation, &kPlaces, &kPreset, &kCodes, &kAddress});
     static const std::set<std::string> kActors = {"id_field", "name_field", "family", "family_field", "ids"};
-    project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors, &kAddress});
+    project.actors = parse_array(ctx, root, "actors", {&kCommon, &kLocation, &kActors, &kPreset, &kCodes, &kAddress});
 
     auto check_one_of = [&](const SourceSpec& s, const std::string& a, const std::string& b,
                             const std::string& va, const std::string& vb) {
@@ -490,6 +526,7 @@ Project parse_project(const std::string& text, const fs::path& file) {
         SourceSpec source = parse_source(ctx, t, "survey", {&kCommon, &kLocation, &survey_keys()});
         project.survey = parse_survey(t, std::move(source), ctx.file, ctx.base_dir);
     }
+    choose_legal_crs(project);
     return project;
 }
 

@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "data_dir.hpp"
 #include "deliverables.hpp"
 #include "html_template.hpp"
 #include "sheets_map.hpp"
@@ -22,13 +23,6 @@
 #include "survey.hpp"
 #include "tables.hpp"
 #include "territoire/error.hpp"
-
-#ifndef TERRITOIRE_INSTALL_DATA_DIR
-#define TERRITOIRE_INSTALL_DATA_DIR ""
-#endif
-#ifndef TERRITOIRE_SOURCE_DATA_DIR
-#define TERRITOIRE_SOURCE_DATA_DIR ""
-#endif
 
 namespace territoire {
 namespace {
@@ -148,9 +142,7 @@ void add_row(TemplateData& data, const Row& row, const std::set<std::string>& le
 std::vector<fs::path> template_candidates(const Diagnostic& d) {
     std::vector<fs::path> dirs;
     if (!d.project.base_dir.empty()) dirs.push_back(d.project.base_dir / "templates" / "sheets");
-    if (const char* env = std::getenv("TERRITOIRE_DATA_DIR"); env && *env) dirs.push_back(fs::path(env) / "templates" / "sheets");
-    if (*TERRITOIRE_INSTALL_DATA_DIR) dirs.push_back(fs::path(TERRITOIRE_INSTALL_DATA_DIR) / "templates" / "sheets");
-    if (*TERRITOIRE_SOURCE_DATA_DIR) dirs.push_back(fs::path(TERRITOIRE_SOURCE_DATA_DIR) / "templates" / "sheets");
+    for (const auto& dir : data_dirs()) dirs.push_back(dir / "templates" / "sheets");
     return dirs;
 }
 

@@ -8,6 +8,7 @@
 #include "detail/csv.hpp"
 #include "detail/gdal.hpp"
 #include "detail/text.hpp"
+#include "presets.hpp"
 #include "territoire/error.hpp"
 #include "territoire/problems.hpp"
 
@@ -80,7 +81,10 @@ SourceData read_delimited(const SourceSpec& spec) {
         } catch (const Error& e) {
             throw InputError(where_of(spec, "encoding"), e.what());
         }
-    } else if (const auto bad = detail::invalid_utf8_at(text); bad != std::string::npos) {
+    } else if (const auto bad = detail::invalid_utf8_at(text); bad != std::string::npos && !spec.fallback_encoding.empty()) {
+        // A preset's second encoding (RNA files come in ISO-8859-1 or UTF-8 with a BOM).
+        text = detail::to_utf8(text, spec.fallback_encoding);
+    } else if (bad != std::string::npos) {
         Location loc = where_of(spec);
         loc.feature = "ligne " + std::to_string(detail::line_of(text, bad));
         throw InputError(loc, "texte non UTF-8 ; indiquez l'encodage du fichier, par exemple encoding = \"ISO-8859-1\"");
@@ -194,17 +198,6 @@ SourceData read_ogr(const SourceSpec& spec) {
     return data;
 }
 
-// Columns that hold personal data in French sources (RNA manager and declarant fields, contact
-// details): they are never carried into outputs, so mapping one into an output field is refused.
-bool is_personal_column(const std::string& name) {
-    std::string n;
-    for (char c : name) n.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    auto starts = [&](const char* p) { return n.rfind(p, 0) == 0; };
-    auto has = [&](const char* p) { return n.find(p) != std::string::npos; };
-    return starts("dir_") || starts("adrg_") || has("mail") || has("courriel") || has("telephone") ||
-           has("téléphone") || n == "tel" || n == "tél" || has("dirigeant") || has("declarant") || has("déclarant");
-}
-
 // Every column a block names, with its project-file key; `carried` marks those whose values are
 // written to outputs. One list, so that the checks below cannot drift apart.
 struct MappedField {
@@ -225,6 +218,8 @@ std::vector<MappedField> mapped_fields(const SourceSpec& spec) {
         {"actor_field", &spec.actor_field, true},     {"object_field", &spec.object_field, true},
         {"object_name_field", &spec.object_name_field, true}, {"year_field", &spec.year_field, true},
         {"role_field", &spec.role_field, true},
+        {"domain_field", &spec.domain_field, true},   {"status_field", &spec.status_field, false},
+        {"quality_field", &spec.quality_field, false}, {"crs_field", &spec.crs_field, false},
         // Geocoding: the address is quoted in data_quality when it is not found, hence carried.
         {"postcode_field", &spec.postcode_field, true}, {"citycode_field", &spec.citycode_field, true},
         {"city_field", &spec.city_field, true},
@@ -235,6 +230,7 @@ std::vector<MappedField> mapped_fields(const SourceSpec& spec) {
     for (const auto& id : spec.ids) out.push_back({"ids", &id.second, true});  // identifiers (docs/matching.md)
     for (const auto& column : spec.address_fields)
         if (!column.empty()) out.push_back({"address_fields", &column, true});
+    for (const auto& [column, unit] : spec.capacity_columns) out.push_back({"capacity_field", &column, true});
     return out;
 }
 
@@ -271,9 +267,65 @@ void check_utf8(const SourceSpec& spec, const SourceData& data) {
 
 }  // namespace
 
+// Columns that hold personal data in French sources (RNA manager and declarant fields, contact
+// details, civility and first names): they are never carried into outputs, so mapping one into an
+// output field is refused.
+bool is_personal_column(const std::string& name) {
+    std::string n;
+    for (char c : name) n.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    auto starts = [&](const char* p) { return n.rfind(p, 0) == 0; };
+    auto has = [&](const char* p) { return n.find(p) != std::string::npos; };
+    return starts("dir_") || starts("adrg_") || has("mail") || has("courriel") || has("telephone") ||
+           has("téléphone") || n == "tel" || n == "tél" || has("dirigeant") || has("declarant") || has("déclarant") ||
+           has("civilite") || has("civilité") || has("prenom") || has("prénom") || has("nom_naissance") ||
+           has("date_naissance");
+}
+
 int SourceData::column(const std::string& name) const {
     const auto it = std::find(columns.begin(), columns.end(), name);
     return it == columns.end() ? -1 : static_cast<int>(it - columns.begin());
+}
+
+std::vector<std::string> read_columns(const SourceSpec& spec) {
+    if (is_delimited_text(spec)) {
+        std::ifstream in(spec.path, std::ios::binary);
+        if (!in) throw InputError(where_of(spec), "fichier introuvable ou illisible");
+        std::string text(1 << 20, '\0');
+        in.read(&text[0], static_cast<std::streamsize>(text.size()));
+        text.resize(static_cast<std::size_t>(in.gcount()));
+        detail::strip_boms(text);
+        if (const auto end = text.find_first_of("\r\n"); end != std::string::npos) text.resize(end);
+        try {
+            if (!spec.encoding.empty()) text = detail::to_utf8(text, spec.encoding);
+            else if (detail::invalid_utf8_at(text) != std::string::npos && !spec.fallback_encoding.empty())
+                text = detail::to_utf8(text, spec.fallback_encoding);
+        } catch (const Error& e) {
+            throw InputError(where_of(spec, "encoding"), e.what());
+        }
+        if (detail::invalid_utf8_at(text) != std::string::npos) {
+            Location loc = where_of(spec);
+            loc.feature = "ligne 1";
+            throw InputError(loc, "texte non UTF-8 ; indiquez l'encodage du fichier, par exemple encoding = \"ISO-8859-1\"");
+        }
+        const char sep = spec.separator.empty() ? 0 : (spec.separator == "\\t" ? '\t' : spec.separator[0]);
+        std::vector<detail::CsvRaggedRow> ragged;
+        try {
+            return detail::parse_csv(text, sep, ragged).header;
+        } catch (const Error& e) {
+            throw InputError(where_of(spec), e.what());
+        }
+    }
+    detail::ensure_gdal();
+    detail::GdalErrorTrap trap;
+    detail::DatasetPtr ds(GDALDataset::Open(spec.path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                            nullptr, nullptr));
+    if (!ds || ds->GetLayerCount() == 0) return {};  // read_source says why
+    OGRLayer* layer = spec.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(spec.layer.c_str());
+    if (!layer) return {};
+    std::vector<std::string> columns;
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) columns.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+    return columns;
 }
 
 bool is_delimited_text(const SourceSpec& spec) {
@@ -288,6 +340,7 @@ SourceData read_source(const SourceSpec& spec) {
     }
     SourceData data = is_delimited_text(spec) ? read_delimited(spec) : read_ogr(spec);
     check_fields(spec, data);
+    apply_record_rules(spec, data);
     if (!data.delimited) check_utf8(spec, data);
     return data;
 }
@@ -301,6 +354,15 @@ std::size_t report_read_issues(ProblemReporter& problems, const SourceSpec& spec
     for (std::size_t line : data.malformed_lines) {
         problems.report(source_problem(spec, Severity::warning, "malformed_row", "ligne " + std::to_string(line), {},
                                        "nombre de champs différent de l'en-tête : ligne ignorée"));
+    }
+    if (data.excluded) {
+        std::string detail;
+        for (const auto& [status, n] : data.excluded_by_status)
+            detail += (detail.empty() ? "" : ", ") + status + " : " + std::to_string(n);
+        problems.report(source_problem(spec, Severity::info, "dissolved", {}, spec.status_field,
+                                       std::to_string(data.excluded) +
+                                           " enregistrement(s) dissous ou supprimé(s) laissé(s) de côté (" + spec.status_field +
+                                           " " + detail + ") ; include_dissolved = true pour les garder"));
     }
     for (const auto& w : data.warnings) {
         problems.report(source_problem(spec, Severity::warning, "reader_warning", {}, {}, "GDAL : " + w));

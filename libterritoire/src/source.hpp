@@ -3,6 +3,7 @@
 // geometry as WKB in the source CRS.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct SourceData {
     int bom_count = 0;                 ///< UTF-8 BOMs stripped at the start (delimited text)
     std::vector<std::size_t> malformed_lines;  ///< delimited rows whose field count differs from the header's
     std::vector<std::string> warnings;         ///< GDAL's warnings while reading (OGR sources)
+    std::size_t excluded = 0;                  ///< records left out by their status (dissolved associations)
+    std::map<std::string, std::size_t> excluded_by_status;
 
     /// Column index, or -1.
     int column(const std::string& name) const;
@@ -44,6 +47,14 @@ Problem source_problem(const SourceSpec& spec, Severity severity, std::string ki
 
 /// Reports the malformed rows and reader warnings of `data`; returns the number of rows lost.
 std::size_t report_read_issues(ProblemReporter& problems, const SourceSpec& spec, const SourceData& data);
+
+/// The column names of a source without reading its records (presets resolve their candidate
+/// columns with it). Throws InputError like read_source.
+std::vector<std::string> read_columns(const SourceSpec& spec);
+
+/// True for a column name that marks personal data (RNA manager and declarant fields, contact
+/// details, civility, first names): such a column never reaches an output.
+bool is_personal_column(const std::string& name);
 
 /// True for the file extensions read as delimited text (.csv, .tsv, .txt).
 bool is_delimited_text(const SourceSpec& spec);

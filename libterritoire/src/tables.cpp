@@ -97,6 +97,7 @@ Table actors_table(const Diagnostic& d) {
     add_field(t, "actor_id", FieldType::text, "Identifiant");
     add_field(t, "name", FieldType::text, "Nom");
     add_field(t, "family", FieldType::text, "Famille");
+    add_field(t, "domain", FieldType::text, "Domaine");
     add_field(t, "area_id", FieldType::text, "Zone");
     add_field(t, "source", FieldType::text, "Source");
     add_field(t, "source_ref", FieldType::text, "Référence dans la source");
@@ -123,7 +124,7 @@ Table actors_table(const Diagnostic& d) {
     for (std::size_t i = 0; i < d.actors.size(); ++i) {
         const Actor& a = d.actors[i];
         const ActorMeasures& m = d.measures[i];
-        std::vector<Value> row{a.id, a.name, a.family, opt_text(a.area_id), a.provenance.source, a.provenance.source_ref,
+        std::vector<Value> row{a.id, a.name, a.family, opt_text(a.domain), opt_text(a.area_id), a.provenance.source, a.provenance.source_ref,
                                a.provenance.location_method, count_value(static_cast<std::size_t>(m.degree))};
         if (d.network.directed) {
             row.emplace_back(static_cast<std::int64_t>(m.in_degree));
@@ -148,6 +149,8 @@ Table places_table(const Diagnostic& d) {
     add_field(t, "name", FieldType::text, "Nom");
     add_field(t, "kind", FieldType::text, "Type de lieu");
     add_field(t, "capacity", FieldType::real, "Capacité");
+    add_field(t, "capacity_unit", FieldType::text, "Unité de la capacité");
+    add_field(t, "domain", FieldType::text, "Domaine");
     add_field(t, "area_id", FieldType::text, "Zone");
     add_field(t, "source", FieldType::text, "Source");
     add_field(t, "source_ref", FieldType::text, "Référence dans la source");
@@ -155,7 +158,8 @@ Table places_table(const Diagnostic& d) {
     const bool geocoding = d.project.geocoding.has_value();
     if (geocoding) add_geocode_fields(t);
     for (const auto& p : d.places) {
-        t.rows.push_back({p.id, p.name, p.kind, opt_real(p.capacity), opt_text(p.area_id), p.provenance.source,
+        t.rows.push_back({p.id, p.name, p.kind, opt_real(p.capacity), opt_text(p.capacity_unit), opt_text(p.domain),
+                          opt_text(p.area_id), p.provenance.source,
                           p.provenance.source_ref, p.provenance.location_method});
         if (geocoding) add_geocode_values(t.rows.back(), p.provenance);
         t.geometries.push_back(point_wkb(p.location));

@@ -374,6 +374,7 @@ RecordLocator::RecordLocator(Workspace& ws, const SourceSpec& spec, const Source
     }
     if (!crs.empty()) transformer_ = &source_transformer(ws, spec, data, crs);
     if (x_col_ >= 0) degrees_ = detail::is_geographic(crs);
+    if (x_col_ >= 0) crs_col_ = col(spec.crs_field);
 }
 
 bool RecordLocator::inside_if_swapped(const RecordLocation& where) const {
@@ -407,7 +408,16 @@ RecordLocation RecordLocator::locate(const Record& rec) const {
                             ") : colonnes inversées, ou indiquez crs = \"…\" si ce ne sont pas des degrés WGS 84",
                         "coordinates");
         }
-        if (!transformer_->transform(r.x, r.y))
+        const detail::Transformer* transformer = transformer_;
+        if (const std::string epsg = crs_col_ >= 0 ? detail::trim(value(crs_col_)) : std::string(); !epsg.empty()) {
+            // The record's own EPSG code (BPE: Lambert-93 in mainland France, UTM overseas).
+            try {
+                transformer = &ws_.to_working(epsg.find(':') == std::string::npos ? "EPSG:" + epsg : epsg);
+            } catch (const Error&) {
+                return fail("invalid_coordinates", spec_.crs_field, "code EPSG « " + epsg + " » inconnu", "coordinates");
+            }
+        }
+        if (!transformer->transform(r.x, r.y))
             return fail("invalid_coordinates", loc.x_field,
                         "coordonnées hors du domaine du système de coordonnées (" + xs + ", " + ys + ")", "coordinates");
         r.located = true;
@@ -440,6 +450,8 @@ RecordLocation RecordLocator::locate(const Record& rec) const {
         if (!g) return fail("invalid_geometry", field, "WKT illisible « " + text.substr(0, 60) + " »", "wkt");
     } else {
         r.method = "geometry";
+        if (rec.geometry.empty() && !spec_.address_fields.empty())
+            return fail("missing_coordinates", {}, "adresse sans coordonnées, non géocodée", "geometry");
         if (rec.geometry.empty()) return fail("missing_coordinates", {}, "entité sans géométrie", "geometry");
         g = detail::GeomPtr(GEOSGeomFromWKB_buf_r(ws_.geos.handle(), rec.geometry.data(), rec.geometry.size()),
                             detail::GeomDeleter{ws_.geos.handle()});

@@ -140,6 +140,7 @@ private:
     int x_col_ = -1, y_col_ = -1, wkt_col_ = -1, latlon_col_ = -1;
     const detail::Transformer* transformer_ = nullptr;
     bool degrees_ = false;  ///< x/y fields in a geographic CRS: longitude/latitude range checked
+    int crs_col_ = -1;      ///< per-record EPSG code of x/y (preset key crs_field, BPE), overrides the block's CRS
 };
 
 /// Polygonal geometry of a record in the working CRS, repaired when invalid (reported), as a

@@ -129,6 +129,7 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("name", [](const Diagnostic& d) { return d.project.name; })
         .def_property_readonly("crs", [](const Diagnostic& d) { return d.project.crs; })
         .def_property_readonly("crs_wkt", [](const Diagnostic& d) { return d.working_crs_wkt; })
+        .def_property_readonly("crs_reason", [](const Diagnostic& d) { return d.project.crs_reason; })
         .def_property_readonly("project_file", [](const Diagnostic& d) { return d.project.file; })
         .def_property_readonly("directed", [](const Diagnostic& d) { return d.network.directed; })
         .def("table_names",

@@ -59,6 +59,11 @@ class Diagnostic:
         return self._core.crs
 
     @property
+    def crs_reason(self) -> str:
+        """Why this working CRS (French): given in [project], or the territory's legal projection."""
+        return self._core.crs_reason
+
+    @property
     def layer_names(self) -> List[str]:
         """Names of the output layers, in GeoPackage order."""
         return list(self._core.table_names())

@@ -79,6 +79,7 @@ struct Actor {
     Provenance provenance;
     std::map<std::string, std::string> identifiers;  ///< kind (siret, rna, origin…) → normalised value
     std::vector<SourceRecord> sources;   ///< records merged into it, the kept one first; empty when not merged
+    std::string domain = {};             ///< from a crosswalk or a domain column; empty if unknown (last, with an initialiser: aggregate init keeps working)
 };
 
 struct Place {
@@ -91,6 +92,8 @@ struct Place {
     Provenance provenance;
     std::map<std::string, std::string> identifiers;  ///< kind (siret, rna, origin…) → normalised value
     std::vector<SourceRecord> sources;   ///< records merged into it, the kept one first; empty when not merged
+    std::string capacity_unit = {};      ///< "fauteuils", "places", "m²"…; empty if not given (last, with an initialiser: aggregate init keeps working)
+    std::string domain = {};             ///< from a crosswalk or a domain column; empty if unknown
 };
 
 /// A cooperation between two actors after merging. Undirected networks: source_id < target_id

@@ -54,6 +54,27 @@ struct SourceSpec {
     std::string projection = "count";  ///< participations: "count" or "newman"
     std::map<std::string, std::string> ids;
     int line = 0;                      ///< line of the block in the project file
+
+    // Presets and official codes (docs/presets.md). A preset fills the keys above from
+    // data/nomenclatures/presets/<name>.toml; explicit keys of the block win.
+    std::string preset;                ///< preset name, empty if none
+    std::string preset_variant;        ///< variant of the preset chosen from the file's header
+    std::string preset_file;           ///< the preset definition used (for the manifest)
+    std::string fallback_encoding;     ///< delimited text: used when the file is not valid UTF-8
+    std::filesystem::path crosswalk;   ///< code → kind/family/domain table (CSV)
+    std::string crosswalk_as_written;  ///< as written (project or preset), for messages
+    std::string domain;                ///< places/actors: constant domain
+    std::string domain_field;          ///< places/actors: column holding the domain
+    std::string capacity_unit;         ///< places: unit of capacity_field
+    std::vector<std::pair<std::string, std::string>> capacity_columns;  ///< preset: (column, unit), first non-empty wins
+    std::string status_field;          ///< e.g. RNA `position`
+    std::vector<std::string> excluded_status;  ///< values left out (RNA: D dissolved, S deleted)
+    bool include_dissolved = false;    ///< keep the records whose status is excluded
+    std::string quality_field;         ///< location quality column (BPE QUALITE_XY)
+    std::vector<std::string> poor_quality_values;  ///< values flagged as poor_location_quality
+    std::string crs_field;             ///< per-record EPSG code of x/y (BPE), overrides `crs`
+    std::map<std::string, int> code_widths;        ///< columns of numeric codes left-padded with zeros
+    std::map<std::string, std::string> list_fields;  ///< columns holding lists: column → separator (first item kept)
     // Geocoding (issue 3, geocoding part): address columns of records without coordinates.
     std::vector<std::string> address_fields;
     std::string postcode_field, citycode_field, city_field;
@@ -145,6 +166,8 @@ struct Project {
     std::filesystem::path base_dir;    ///< its folder: relative paths start here
     std::string name;
     std::string crs = "EPSG:2154";     ///< working CRS (Lambert-93 by default)
+    bool crs_explicit = false;         ///< `crs` written in [project]; otherwise chosen from the territory
+    std::string crs_reason;            ///< why this working CRS (French, for the summary and manifest)
     SourceSpec territory;
     SourceSpec areas;
     std::vector<SourceSpec> places;
