@@ -266,6 +266,34 @@ preset = "rna"
     assert 'préréglage « rna »' in r.stderr and '[geocoding]' in r.stderr and 'adresses-XX.csv' in r.stderr
 
 
+def test_gis_layer_with_address_keys_without_geocoding(cli, tmp_path):
+    """Not delimited text: no error without [geocoding]; a feature without geometry is reported,
+    its address not geocoded, the actor kept without a point."""
+    (tmp_path / 'a.geojson').write_text(json.dumps({'type': 'FeatureCollection', 'features': [
+        {'type': 'Feature', 'properties': {'id': 'A1', 'nom': 'Placée', 'commune': '79191'},
+         'geometry': {'type': 'Point', 'coordinates': [-0.46, 46.32]}},
+        {'type': 'Feature', 'properties': {'id': 'A2', 'nom': 'Sans point', 'commune': '79191'}, 'geometry': None}]}))
+    (tmp_path / 'p.toml').write_text(f'''
+[territory]
+path = "{COMMUNES}"
+[areas]
+path = "{COMMUNES}"
+id_field = "code"
+[[actors]]
+path = "a.geojson"
+id_field = "id"
+name_field = "nom"
+family = "association"
+citycode_field = "commune"
+''', encoding='utf-8')
+    run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
+    gpkg = tmp_path / 'out' / 'diagnostic.gpkg'
+    assert {r['actor_id']: r['location_method'] for r in rows(gpkg, 'SELECT actor_id, location_method FROM actors')} == \
+        {'A1': 'geometry', 'A2': 'none'}
+    msgs = rows(gpkg, "SELECT message FROM data_quality WHERE kind = 'missing_coordinates'")
+    assert len(msgs) == 1 and 'faute de bloc [geocoding]' in msgs[0]['message']
+
+
 def test_rna_import_variant(fixture_run):
     actors = rows(fixture_run / 'diagnostic.gpkg',
                   "SELECT actor_id, family, domain FROM actors WHERE source = 'rna_import'")
