@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / 'tests' / 'data' / 'presets'
 REALDATA = Path(os.environ.get('TERRITOIRE_REALDATA', REPO.parent.parent / 'shared' / 'realdata'))
 COMMUNES = REPO / 'data' / 'sample' / 'deux-sevres' / 'communes-79-deux-sevres.geojson'
+# Territory and areas of the small projects the tests write: the communes of the sample.
+HEAD = f'[territory]\npath = "{COMMUNES}"\n[areas]\npath = "{COMMUNES}"\nid_field = "code"'
 
 sys.path.insert(0, str(FIXTURES))
 from make_fixtures import PERSONAL  # noqa: E402
@@ -94,11 +96,7 @@ def basilic_rows(gpkg, source):
 def test_basilic_both_header_styles_give_the_same_places(cli, fixture_run, tmp_path):
     # The export file alone (the fixture project merges it into the display file's places, below).
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[places]]
 name = "basilic_export"
 path = "{FIXTURES / 'basilic-export.csv'}"
@@ -250,11 +248,7 @@ def test_rna_addresses_are_geocoded_with_the_ban_extract(fixture_run):
 
 def test_rna_preset_without_geocoding_is_an_error_naming_what_to_add(cli, tmp_path):
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[actors]]
 path = "{FIXTURES / 'rna_waldec_79.csv'}"
 preset = "rna"
@@ -274,11 +268,7 @@ def test_gis_layer_with_address_keys_without_geocoding(cli, tmp_path):
          'geometry': {'type': 'Point', 'coordinates': [-0.46, 46.32]}},
         {'type': 'Feature', 'properties': {'id': 'A2', 'nom': 'Sans point', 'commune': '79191'}, 'geometry': None}]}))
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[actors]]
 path = "a.geojson"
 id_field = "id"
@@ -356,11 +346,7 @@ def test_no_personal_data_in_any_output(fixture_run):
 
 def test_personal_column_cannot_be_mapped(cli, tmp_path):
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[actors]]
 path = "{FIXTURES / 'rna_waldec_79.csv'}"
 preset = "rna"
@@ -374,11 +360,7 @@ name_field = "adrg_declarant"
 
 def test_unknown_preset_lists_the_presets(cli, tmp_path):
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[places]]
 path = "{FIXTURES / 'bpe_79.csv'}"
 preset = "basilik"
@@ -392,11 +374,7 @@ def test_no_candidate_column_names_file_and_candidates(cli, tmp_path):
     (tmp_path / 'lieux.csv').write_text('Titre;Type équipement ou lieu;Latitude;Longitude\nA;Cinéma;46.3;-0.4\n',
                                         encoding='utf-8')
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[places]]
 path = "lieux.csv"
 preset = "basilic"
@@ -408,11 +386,7 @@ preset = "basilic"
 
 def test_preset_not_for_this_block(cli, tmp_path):
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 preset = "rna"
 ''', encoding='utf-8')
     r = check_project(cli, tmp_path / 'p.toml')
@@ -423,11 +397,7 @@ def test_project_crosswalk_maps_onto_the_consultants_grid(cli, tmp_path):
     (tmp_path / 'grille.csv').write_text('# grille du cabinet\ncode;family;domain\n006;Culture;culture\n'
                                          '010;Culture;culture\n', encoding='utf-8')
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [geocoding]
 path = "{REPO / 'tests' / 'data' / 'ban' / 'adresses-79-extrait.csv'}"
 [[actors]]
