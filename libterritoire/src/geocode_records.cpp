@@ -75,10 +75,14 @@ SourceGeocoder::SourceGeocoder(Workspace& ws, Diagnostic& d, const SourceSpec& s
     if (!has_address_fields(spec)) return;
     if (!d.project.geocoding) {
         if (spec.location.uses_fields() || !data.delimited) return;  // coordinates or geometries: nothing to geocode
+        // A hard error rather than records kept unlocated: an RNA file would otherwise give a
+        // diagnostic with every association off the map (docs/geocoding.md).
+        const std::string what = spec.preset.empty() ? "adresses sans coordonnées (bloc [" + spec.block + "])"
+                                                     : "le préréglage « " + spec.preset + " » donne des adresses sans "
+                                                       "coordonnées (bloc [" + spec.block + "])";
         throw InputError(Location{spec.path_as_written, {}, {}, "address_fields"},
-                         "adresses sans coordonnées (bloc [" + spec.block +
-                             "]) : ajoutez au projet un bloc [geocoding] avec path = \"adresses-XX.csv\" (fichier BAN "
-                             "du département) pour les localiser");
+                         what + " : ajoutez au projet un bloc [geocoding] avec path = \"adresses-XX.csv\" (fichier BAN "
+                                "du département) pour les localiser");
     }
     geocoder_ = &project_geocoder(ws, d.project, d.problems);
     // The territory is one commune when every area is an IRIS of it: 9-character ids sharing

@@ -37,8 +37,27 @@ const std::set<std::string> kStopWords = {
     "sasu", "eurl",  "sa",    "scop", "scic",  "gip",    "epcc",  "loi",   "1901",
 };
 
+// n zeroed flags, on the stack up to N (names and tokens of usual length: the scores run for many
+// pairs of names, without an allocation per pair), else on the heap.
+template <std::size_t N>
+class Flags {
+public:
+    explicit Flags(std::size_t n) {
+        if (n > N) heap_.assign(n, 0);
+    }
+    unsigned char* data() { return heap_.empty() ? stack_ : heap_.data(); }
+
+private:
+    unsigned char stack_[N] = {};
+    std::vector<unsigned char> heap_;
+};
+
 }  // namespace
 
+// Names are folded by detail::slug, like field names (detail/text.cpp) and BAN street names
+// (geocode::fold in geocoder.cpp): one folding of accents and ligatures for the whole library. What
+// follows differs on purpose: the geocoder expands street-type abbreviations (av → avenue) and keeps
+// word order, while matching drops articles and legal forms and compares unordered word sets.
 std::vector<std::string> name_tokens(std::string_view name) {
     const std::string s = detail::slug(name);  // lower-case ASCII, accents folded, separators '_'
     std::vector<std::string> out;
@@ -62,18 +81,9 @@ double jaro_winkler(std::string_view a, std::string_view b) {
     if (a.empty() && b.empty()) return 1;
     if (a.empty() || b.empty()) return 0;
     const std::size_t window = std::max<std::size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
-    // Match flags on the stack for tokens of usual length (this runs for many pairs of names).
-    constexpr std::size_t kStack = 64;
-    unsigned char stack_a[kStack] = {}, stack_b[kStack] = {};
-    std::vector<unsigned char> heap_a, heap_b;
-    unsigned char* ma = stack_a;
-    unsigned char* mb = stack_b;
-    if (a.size() > kStack || b.size() > kStack) {
-        heap_a.assign(a.size(), 0);
-        heap_b.assign(b.size(), 0);
-        ma = heap_a.data();
-        mb = heap_b.data();
-    }
+    Flags<64> flags_a(a.size()), flags_b(b.size());  // match flags
+    unsigned char* ma = flags_a.data();
+    unsigned char* mb = flags_b.data();
     std::size_t matches = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const std::size_t lo = i > window ? i - window : 0;
@@ -105,18 +115,9 @@ double token_similarity(const std::vector<std::string>& a, const std::vector<std
     if (a.empty() || b.empty()) return 0;
     constexpr double kFuzzyToken = 0.92;
     constexpr std::size_t kFuzzyMinLength = 5;
-    // Flags on the stack for names of usual length (this runs for many pairs of names).
-    constexpr std::size_t kStack = 32;
-    unsigned char stack_a[kStack] = {}, stack_b[kStack] = {};
-    std::vector<unsigned char> heap_a, heap_b;
-    unsigned char* used_a = stack_a;
-    unsigned char* used_b = stack_b;
-    if (a.size() > kStack || b.size() > kStack) {
-        heap_a.assign(a.size(), 0);
-        heap_b.assign(b.size(), 0);
-        used_a = heap_a.data();
-        used_b = heap_b.data();
-    }
+    Flags<32> flags_a(a.size()), flags_b(b.size());  // tokens already paired
+    unsigned char* used_a = flags_a.data();
+    unsigned char* used_b = flags_b.data();
     std::size_t m = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {  // equal tokens
         const auto it = std::lower_bound(b.begin(), b.end(), a[i]);
@@ -289,7 +290,21 @@ struct Rec {
     std::size_t source = 0;            // index of the source block, project order
     std::optional<Point> location;
     std::vector<std::string> tokens;
+    bool commune_only = false;         // geocoded to its commune only: its point is the commune's
 };
+
+// A record geocoded to its commune only (geocode_precision = commune) stands at the commune's point,
+// which says nothing of where it really is: it takes no part in the name + distance rule (it would
+// match any namesake near that point); identifiers still link it.
+bool placed_at_commune(const Provenance& p) { return p.geocode_precision == "commune"; }
+
+// The merged record takes another record's point when its own is missing or only its commune's and
+// the other's is better (housenumber, street or real coordinates).
+template <class T>
+bool better_location(const T& kept, const T& other) {
+    if (!location_of(other) || placed_at_commune(other.provenance)) return false;
+    return !location_of(kept) || placed_at_commune(kept.provenance);
+}
 
 struct Edge {
     std::size_t a = 0, b = 0;          // record indices, a < b
@@ -328,6 +343,7 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
         recs[i].source = source_index.count(items[i].provenance.source) ? source_index.at(items[i].provenance.source) : 0;
         recs[i].location = location_of(items[i]);
         recs[i].tokens = matching::name_tokens(items[i].name);
+        recs[i].commune_only = placed_at_commune(items[i].provenance);
         by_id.emplace(items[i].id, i);
     }
     auto distance = [&](std::size_t i, std::size_t j) -> std::optional<double> {
@@ -399,10 +415,11 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
             }
         };
         std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::vector<std::size_t>, PairHash> grid;
+        auto by_name = [&](const Rec& r) { return r.location && !r.commune_only && !r.tokens.empty(); };
         for (std::size_t i = 0; i < recs.size(); ++i)
-            if (recs[i].location && !recs[i].tokens.empty()) grid[cell_of(*recs[i].location)].push_back(i);
+            if (by_name(recs[i])) grid[cell_of(*recs[i].location)].push_back(i);
         for (std::size_t i = 0; i < recs.size(); ++i) {
-            if (!recs[i].location || recs[i].tokens.empty()) continue;
+            if (!by_name(recs[i])) continue;
             const auto [cx, cy] = cell_of(*recs[i].location);
             for (std::int64_t dx = -1; dx <= 1; ++dx)
                 for (std::int64_t dy = -1; dy <= 1; ++dy) {
@@ -618,14 +635,15 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
             if (kept.name == kept.id && other.name != other.id) kept.name = other.name, take(g, "nom");
             if (category_of(kept) == "non renseigné" && category_of(other) != "non renseigné")
                 category_of(kept) = category_of(other), take(g, "catégorie");
-            if constexpr (std::is_same_v<T, Actor>) {
-                if (!kept.location && other.location) {
-                    kept.location = other.location;
-                    kept.area_id = other.area_id;
-                    kept.provenance.location_method = other.provenance.location_method;
-                    take(g, "localisation");
-                }
-            } else {
+            if (better_location(kept, other)) {
+                kept.location = other.location;
+                kept.area_id = other.area_id;
+                const std::string source = kept.provenance.source, ref = kept.provenance.source_ref;
+                kept.provenance = other.provenance;  // method and geocode fields of the point taken
+                kept.provenance.source = source, kept.provenance.source_ref = ref;
+                take(g, "localisation");
+            }
+            if constexpr (std::is_same_v<T, Place>) {
                 if (!kept.capacity && other.capacity) kept.capacity = other.capacity, take(g, "capacité");
             }
             for (const auto& [kind, v] : other.identifiers)
@@ -702,12 +720,16 @@ Table sources_table(const std::vector<T>& items, const char* name, const char* k
         {"distance_m", FieldType::real, "Distance (m)"},
         {"location_method", FieldType::text, "Localisation"},
         {"fields_used", FieldType::text, "Champs repris"},
+        // The record's own geocoding (docs/geocoding.md): how precisely each source placed it.
+        {"geocode_precision", FieldType::text, "Précision du géocodage"},
+        {"geocode_score", FieldType::real, "Score du géocodage"},
     };
     for (const auto& item : items)
         for (const auto& s : item.sources)
             t.rows.push_back({item.id, s.id, s.provenance.source, s.provenance.source_ref, s.name,
                               text(join_identifiers(s.identifiers)), s.rule, text(s.matched_with), opt(s.score),
-                              opt(s.distance_m), s.provenance.location_method, text(s.fields_used)});
+                              opt(s.distance_m), s.provenance.location_method, text(s.fields_used),
+                              text(s.provenance.geocode_precision), opt(s.provenance.geocode_score)});
     return t;
 }
 

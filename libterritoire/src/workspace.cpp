@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "detail/text.hpp"
+#include "geocode_records.hpp"
 #include "territoire/error.hpp"
 
 namespace territoire {
@@ -357,9 +358,7 @@ RecordLocator::RecordLocator(Workspace& ws, const SourceSpec& spec, const Source
     if (latlon_col_ >= 0 || ((x_col_ >= 0 || wkt_col_ >= 0) && crs.empty())) crs = "EPSG:4326";
     if (!loc.uses_fields()) {
         // A block with address fields is geocoded instead (geocode_records.cpp).
-        const bool has_address = !spec.address_fields.empty() || !spec.postcode_field.empty() ||
-                                 !spec.citycode_field.empty() || !spec.city_field.empty();
-        if (data.delimited && !has_address) {
+        if (data.delimited && !has_address_fields(spec)) {
             throw InputError(Location{spec.path_as_written, {}, {}, "x_field"},
                              "texte délimité sans localisation : indiquez x_field et y_field, wkt_field ou latlon_field "
                              "dans le bloc [" + spec.block + "]");
@@ -450,8 +449,11 @@ RecordLocation RecordLocator::locate(const Record& rec) const {
         if (!g) return fail("invalid_geometry", field, "WKT illisible « " + text.substr(0, 60) + " »", "wkt");
     } else {
         r.method = "geometry";
-        if (rec.geometry.empty() && !spec_.address_fields.empty())
-            return fail("missing_coordinates", {}, "adresse sans coordonnées, non géocodée", "geometry");
+        // A layer with address keys and no [geocoding] (delimited text without [geocoding] stops
+        // earlier, in SourceGeocoder): its features without geometry are reported, never placed.
+        if (rec.geometry.empty() && has_address_fields(spec_))
+            return fail("missing_coordinates", {}, "entité sans géométrie ; son adresse n'est pas géocodée faute de bloc [geocoding]",
+                        "geometry");
         if (rec.geometry.empty()) return fail("missing_coordinates", {}, "entité sans géométrie", "geometry");
         g = detail::GeomPtr(GEOSGeomFromWKB_buf_r(ws_.geos.handle(), rec.geometry.data(), rec.geometry.size()),
                             detail::GeomDeleter{ws_.geos.handle()});

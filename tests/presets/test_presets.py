@@ -11,6 +11,7 @@ Environment: TERRITOIRE_BIN (the CLI), TERRITOIRE_DATA_DIR (the source tree's da
 import csv
 import io
 import json
+import math
 import os
 import sqlite3
 import subprocess
@@ -24,6 +25,8 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / 'tests' / 'data' / 'presets'
 REALDATA = Path(os.environ.get('TERRITOIRE_REALDATA', REPO.parent.parent / 'shared' / 'realdata'))
 COMMUNES = REPO / 'data' / 'sample' / 'deux-sevres' / 'communes-79-deux-sevres.geojson'
+# Territory and areas of the small projects the tests write: the communes of the sample.
+HEAD = f'[territory]\npath = "{COMMUNES}"\n[areas]\npath = "{COMMUNES}"\nid_field = "code"'
 
 sys.path.insert(0, str(FIXTURES))
 from make_fixtures import PERSONAL  # noqa: E402
@@ -84,12 +87,24 @@ def fixture_run(cli, tmp_path_factory):
 
 # --- Basilic -----------------------------------------------------------------------------------
 
-def test_basilic_both_header_styles_give_the_same_places(fixture_run):
-    got = rows(fixture_run / 'diagnostic.gpkg',
-               "SELECT source, name, kind, capacity, capacity_unit, domain, area_id FROM places "
-               "WHERE source LIKE 'basilic%' ORDER BY source, name")
-    display = [{k: v for k, v in r.items() if k != 'source'} for r in got if r['source'] == 'basilic_affichage']
-    export = [{k: v for k, v in r.items() if k != 'source'} for r in got if r['source'] == 'basilic_export']
+def basilic_rows(gpkg, source):
+    return [{k: v for k, v in r.items() if k != 'source'} for r in rows(
+        gpkg, "SELECT source, name, kind, capacity, capacity_unit, domain, area_id FROM places "
+              f"WHERE source = '{source}' ORDER BY name")]
+
+
+def test_basilic_both_header_styles_give_the_same_places(cli, fixture_run, tmp_path):
+    # The export file alone (the fixture project merges it into the display file's places, below).
+    (tmp_path / 'p.toml').write_text(f'''
+{HEAD}
+[[places]]
+name = "basilic_export"
+path = "{FIXTURES / 'basilic-export.csv'}"
+preset = "basilic"
+''', encoding='utf-8')
+    run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
+    export = basilic_rows(tmp_path / 'out' / 'diagnostic.gpkg', 'basilic_export')
+    display = basilic_rows(fixture_run / 'diagnostic.gpkg', 'basilic_affichage')
     assert len(display) == 4 and display == export
     by_name = {r['name']: r for r in display}
     assert by_name['Cinéma Le Moulin du Roc']['capacity'] == 412
@@ -112,6 +127,27 @@ def test_basilic_both_header_styles_give_the_same_places(fixture_run):
                 assert by_name[rec['Nom']]['area_id'] == code
 
 
+def test_the_two_basilic_files_are_the_same_places_merged_with_provenance(fixture_run):
+    """Both files describe the same places: each export record is merged into the display file's
+    place (first source in the project), by the ministry's origin id when there is one, else by name
+    at the same point; place_sources keeps both records (docs/matching.md)."""
+    gpkg = fixture_run / 'diagnostic.gpkg'
+    assert rows(gpkg, "SELECT count(*) AS n FROM places WHERE source = 'basilic_export'") == [{'n': 0}]
+    got = rows(gpkg, "SELECT place_id, record_id, source, rule, distance_m, score FROM place_sources "
+                     "ORDER BY place_id, rule = 'kept' DESC")
+    merged = [(r['place_id'], r['record_id'], r['source'], r['rule']) for r in got]
+    assert merged == [
+        ('BAS-0001', 'BAS-0001', 'basilic_affichage', 'kept'), ('BAS-0001', 'CNC-7901', 'basilic_export', 'id:origin'),
+        ('BAS-0002', 'BAS-0002', 'basilic_affichage', 'kept'), ('BAS-0002', 'ART-7902', 'basilic_export', 'id:origin'),
+        ('BAS-0003', 'BAS-0003', 'basilic_affichage', 'kept'),
+        ('BAS-0003', 'basilic_export:4', 'basilic_export', 'name_distance'),
+        ('BAS-0004', 'BAS-0004', 'basilic_affichage', 'kept'),
+        ('BAS-0004', 'basilic_export:5', 'basilic_export', 'name_distance'),
+    ]
+    # Same coordinates and names in both files: distance 0, score 1.
+    assert all(r['distance_m'] == 0 and r['score'] == 1 for r in got if r['rule'] != 'kept')
+
+
 def test_unknown_codes_are_reported_with_file_and_line(fixture_run):
     problems = rows(fixture_run / 'diagnostic.gpkg',
                     "SELECT source, feature, field, message FROM data_quality WHERE kind = 'unknown_code' ORDER BY source")
@@ -127,8 +163,8 @@ def test_unknown_codes_are_reported_with_file_and_line(fixture_run):
 
 
 def test_explicit_key_wins_over_the_preset(fixture_run):
-    ids = {r['place_id'] for r in rows(fixture_run / 'diagnostic.gpkg',
-                                       "SELECT place_id FROM places WHERE source = 'basilic_export'")}
+    ids = {r['record_id'] for r in rows(fixture_run / 'diagnostic.gpkg',
+                                        "SELECT record_id FROM place_sources WHERE source = 'basilic_export'")}
     assert {'CNC-7901', 'ART-7902', 'basilic_export:4', 'basilic_export:5'} == ids
 
 
@@ -147,11 +183,105 @@ def test_rna_waldec_latin1_multiline_and_dissolved(fixture_run):
     assert waldec['W792000001']['family'] == 'musique'              # 006030
     assert waldec['W792000004']['domain'] == 'patrimoine'           # 010015
     assert waldec['W792000005']['family'] == '999999'               # unknown, kept as written
-    assert all(a['location_method'] == 'none' for a in waldec.values())  # no geocoding here
+    assert all(a['location_method'] == 'ban' for a in waldec.values())  # placed with [geocoding]
     problems = rows(fixture_run / 'diagnostic.gpkg',
                     "SELECT source, message FROM data_quality WHERE kind = 'dissolved' ORDER BY source")
     assert [p['source'] for p in problems] == ['rna_import', 'rna_waldec']
     assert 'position S : 1' in problems[0]['message'] and 'position D : 1' in problems[1]['message']
+
+
+# actor → (precision, BAN id, BAN address whose point it must have; None: the commune's point)
+RNA_GEOCODES = {
+    'W792000001': ('housenumber', '79191_1300_00005', '79191_1300_00005'),  # 5 RUE Victor Hugo
+    'W792000002': ('housenumber', '79202_0100_00003_bis', '79202_0100_00003_bis'),  # 3 B AV de Paris
+    'W792000004': ('street', '79174_0200', None),  # PL de la Mairie, no number
+    'W792000005': ('commune', '79329', None),  # RTE Nationale: not among Thouars's BAN streets
+    # rna_import: "Mairie" (adr1) then "1 place de l'Hôtel de Ville" (adr2), postcode only: the number
+    # after a complement is not read (docs/presets/rna.md), the street is found (score < 1).
+    'W792100001': ('street', '79191_1800', None),
+}
+
+
+def test_rna_addresses_are_geocoded_with_the_ban_extract(fixture_run):
+    """Every RNA address of the fixtures is in the BAN extract of tests/data/ban (make_fixture.py),
+    but one on purpose: precision per record, points against the BAN row reprojected with pyproj,
+    the street point on its street's BAN points' line, the commune point inside its commune."""
+    from pyproj import Transformer
+    from shapely.geometry import Point, shape
+    to93 = Transformer.from_crs('EPSG:4326', 'EPSG:2154', always_xy=True)
+    ban = {}
+    with open(REPO / 'tests' / 'data' / 'ban' / 'adresses-79-extrait.csv', encoding='utf-8', newline='') as f:
+        for r in csv.DictReader(f, delimiter=';'):
+            ban[r['id']] = (to93.transform(float(r['lon']), float(r['lat'])), r['code_insee'])
+    from osgeo import ogr
+    ds = ogr.Open(str(fixture_run / 'diagnostic.gpkg'))
+    got = {}
+    for f in ds.GetLayerByName('actors'):
+        if f.GetField('location_method') == 'ban':
+            g = f.GetGeometryRef()
+            got[f.GetField('actor_id')] = {k: f.GetField(k) for k in (
+                'geocode_precision', 'geocode_score', 'ban_id', 'area_id')} | {'x': g.GetX(), 'y': g.GetY()}
+    ds = None
+    assert set(got) == set(RNA_GEOCODES)
+    gj = json.loads(COMMUNES.read_text(encoding='utf-8'))
+    for actor, (precision, ban_id, point_of) in RNA_GEOCODES.items():
+        a = got[actor]
+        assert (a['geocode_precision'], a['ban_id']) == (precision, ban_id), actor
+        assert 0 < a['geocode_score'] <= 1
+        if point_of:
+            (x, y), code = ban[point_of]
+            assert (a['x'], a['y']) == pytest.approx((x, y), abs=0.01), actor
+            assert a['area_id'] == code and a['geocode_score'] == 1
+        elif precision == 'street':
+            street = [xy for rid, (xy, _) in ban.items() if rid.startswith(ban_id + '_')]
+            assert min(math.dist((a['x'], a['y']), xy) for xy in street) < 1, actor
+        else:
+            assert a['area_id'] == ban_id
+            to_wgs = Transformer.from_crs('EPSG:2154', 'EPSG:4326', always_xy=True)
+            polygon = next(shape(f['geometry']) for f in gj['features'] if f['properties']['code'] == ban_id)
+            assert polygon.contains(Point(*to_wgs.transform(a['x'], a['y'])))
+    problems = {(p['source'], p['feature'], p['kind']) for p in rows(
+        fixture_run / 'diagnostic.gpkg', "SELECT source, feature, kind FROM data_quality WHERE kind LIKE 'geocode%'")}
+    assert ('rna_waldec', 'ligne 8', 'geocode_commune') in problems
+    assert ('rna_waldec', 'ligne 7', 'geocode_street') in problems
+
+
+def test_rna_preset_without_geocoding_is_an_error_naming_what_to_add(cli, tmp_path):
+    (tmp_path / 'p.toml').write_text(f'''
+{HEAD}
+[[actors]]
+path = "{FIXTURES / 'rna_waldec_79.csv'}"
+preset = "rna"
+''', encoding='utf-8')
+    r = check_project(cli, tmp_path / 'p.toml')
+    if r.returncode == 0:  # `check` may not read the records: the run must stop
+        r = run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', check=False)
+    assert r.returncode != 0
+    assert 'préréglage « rna »' in r.stderr and '[geocoding]' in r.stderr and 'adresses-XX.csv' in r.stderr
+
+
+def test_gis_layer_with_address_keys_without_geocoding(cli, tmp_path):
+    """Not delimited text: no error without [geocoding]; a feature without geometry is reported,
+    its address not geocoded, the actor kept without a point."""
+    (tmp_path / 'a.geojson').write_text(json.dumps({'type': 'FeatureCollection', 'features': [
+        {'type': 'Feature', 'properties': {'id': 'A1', 'nom': 'Placée', 'commune': '79191'},
+         'geometry': {'type': 'Point', 'coordinates': [-0.46, 46.32]}},
+        {'type': 'Feature', 'properties': {'id': 'A2', 'nom': 'Sans point', 'commune': '79191'}, 'geometry': None}]}))
+    (tmp_path / 'p.toml').write_text(f'''
+{HEAD}
+[[actors]]
+path = "a.geojson"
+id_field = "id"
+name_field = "nom"
+family = "association"
+citycode_field = "commune"
+''', encoding='utf-8')
+    run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
+    gpkg = tmp_path / 'out' / 'diagnostic.gpkg'
+    assert {r['actor_id']: r['location_method'] for r in rows(gpkg, 'SELECT actor_id, location_method FROM actors')} == \
+        {'A1': 'geometry', 'A2': 'none'}
+    msgs = rows(gpkg, "SELECT message FROM data_quality WHERE kind = 'missing_coordinates'")
+    assert len(msgs) == 1 and 'faute de bloc [geocoding]' in msgs[0]['message']
 
 
 def test_rna_import_variant(fixture_run):
@@ -216,11 +346,7 @@ def test_no_personal_data_in_any_output(fixture_run):
 
 def test_personal_column_cannot_be_mapped(cli, tmp_path):
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[actors]]
 path = "{FIXTURES / 'rna_waldec_79.csv'}"
 preset = "rna"
@@ -234,11 +360,7 @@ name_field = "adrg_declarant"
 
 def test_unknown_preset_lists_the_presets(cli, tmp_path):
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[places]]
 path = "{FIXTURES / 'bpe_79.csv'}"
 preset = "basilik"
@@ -252,11 +374,7 @@ def test_no_candidate_column_names_file_and_candidates(cli, tmp_path):
     (tmp_path / 'lieux.csv').write_text('Titre;Type équipement ou lieu;Latitude;Longitude\nA;Cinéma;46.3;-0.4\n',
                                         encoding='utf-8')
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 [[places]]
 path = "lieux.csv"
 preset = "basilic"
@@ -268,11 +386,7 @@ preset = "basilic"
 
 def test_preset_not_for_this_block(cli, tmp_path):
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
 preset = "rna"
 ''', encoding='utf-8')
     r = check_project(cli, tmp_path / 'p.toml')
@@ -283,11 +397,9 @@ def test_project_crosswalk_maps_onto_the_consultants_grid(cli, tmp_path):
     (tmp_path / 'grille.csv').write_text('# grille du cabinet\ncode;family;domain\n006;Culture;culture\n'
                                          '010;Culture;culture\n', encoding='utf-8')
     (tmp_path / 'p.toml').write_text(f'''
-[territory]
-path = "{COMMUNES}"
-[areas]
-path = "{COMMUNES}"
-id_field = "code"
+{HEAD}
+[geocoding]
+path = "{REPO / 'tests' / 'data' / 'ban' / 'adresses-79-extrait.csv'}"
 [[actors]]
 path = "{FIXTURES / 'rna_waldec_79.csv'}"
 preset = "rna"

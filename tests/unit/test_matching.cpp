@@ -15,6 +15,7 @@
 #include <string>
 
 #include "matching.hpp"
+#include "workspace.hpp"
 #include "territoire/error.hpp"
 #include "territoire/pipeline.hpp"
 #include "territoire/project.hpp"
@@ -306,4 +307,67 @@ TEST_CASE("matching: an identifier shared by more than 50 records is ignored and
     CHECK_FALSE(candidate_pairs(d, "actor").count({"A6", "INV6"}));
     CHECK(actor(d, "A6"));
     CHECK(actor(d, "INV6"));
+}
+
+// Geocoding meets matching (docs/matching.md §3): a record placed at its commune's point only
+// (geocode_precision = commune) takes no part in the name + distance rule; identifiers still link it,
+// and the merged record then takes the better point of the other record.
+TEST_CASE("matching: records placed at their commune are not matched by name and distance", "[matching]") {
+    Diagnostic d;
+    for (const char* name : {"rna", "inventaire"}) {
+        SourceSpec s;
+        s.block = "actors";
+        s.name = name;
+        d.project.actors.push_back(s);
+    }
+    auto make = [](const std::string& id, const std::string& name, const std::string& source, double x, double y,
+                   const std::string& precision, std::map<std::string, std::string> ids = {}) {
+        Actor a;
+        a.id = id;
+        a.name = name;
+        a.family = "musique";
+        a.location = Point{x, y};
+        a.area_id = "79191";
+        a.provenance = Provenance{source, "ligne 2", precision.empty() ? "coordinates" : "ban", {}, precision, {}};
+        if (!precision.empty()) a.provenance.geocode_score = 0.9;
+        a.identifiers = std::move(ids);
+        return a;
+    };
+    // Same name, 10 m apart: the RNA record stands at the commune's point → never merged by name.
+    d.actors.push_back(make("W1", "Chorale du Marais", "rna", 1000, 1000, "commune"));
+    d.actors.push_back(make("I1", "Chorale du Marais", "inventaire", 1010, 1000, ""));
+    // Same RNA id, the RNA record at the commune's point 2 km away: merged by identifier, and the
+    // merged actor takes the inventory's point (kept record = first source = the RNA one).
+    d.actors.push_back(make("W2", "Harmonie", "rna", 5000, 5000, "commune", {{"rna", "W790000002"}}));
+    d.actors.push_back(make("I2", "Harmonie municipale", "inventaire", 7000, 5000, "", {{"rna", "W790000002"}}));
+    // Control: the same pair as W1/I1 with a street-precision geocode is merged by name.
+    d.actors.push_back(make("W3", "Théâtre du Puits", "rna", 9000, 9000, "street"));
+    d.actors.push_back(make("I3", "Theatre du Puits", "inventaire", 9030, 9040, ""));
+    std::sort(d.actors.begin(), d.actors.end(), [](const Actor& a, const Actor& b) { return a.id < b.id; });
+    Workspace ws("EPSG:2154");
+    build_matching(ws, d);
+
+    REQUIRE(actor(d, "W1"));
+    REQUIRE(actor(d, "I1"));
+    CHECK(actor(d, "W1")->sources.empty());
+    for (const auto& c : d.match_candidates) CHECK_FALSE((c.id_a == "W1" || c.id_b == "W1"));
+
+    const Actor* w2 = actor(d, "W2");
+    REQUIRE(w2);
+    CHECK_FALSE(actor(d, "I2"));
+    REQUIRE(w2->sources.size() == 2);
+    CHECK(w2->sources[1].rule == "id:rna");
+    CHECK(w2->location->x == 7000);
+    CHECK(w2->provenance.geocode_precision.empty());        // the point is the inventory's
+    CHECK(w2->provenance.location_method == "coordinates");
+    CHECK(w2->provenance.source == "rna");                   // the kept record's source
+    CHECK(w2->sources[0].provenance.geocode_precision == "commune");  // each record's own provenance kept
+    CHECK(w2->sources[1].fields_used.find("localisation") != std::string::npos);
+
+    const Actor* w3 = actor(d, "W3");
+    REQUIRE(w3);
+    CHECK_FALSE(actor(d, "I3"));
+    REQUIRE(w3->sources.size() == 2);
+    CHECK(w3->sources[1].rule == "name_distance");
+    CHECK(w3->location->x == 9000);  // a street-precision point is kept: not replaced
 }

@@ -11,6 +11,7 @@ point is checked to fall inside its commune of data/sample/deux-sevres/communes-
   /usr/bin/python3 tests/data/ban/make_fixture.py   # rewrites the CSV (deterministic)
 """
 import csv
+import unicodedata
 import json
 from pathlib import Path
 
@@ -33,6 +34,10 @@ COMMUNE = {
     "79307": ("Sauzé-Vaussais", "79190"),
     "79101": ("Coulonges-sur-l'Autize", "79160"),
     "79078": ("Plaine-d'Argenson", "79360"),
+    # For the RNA fixture of tests/data/presets (its associations' streets) and tests/issue3.
+    "79202": ("Parthenay", "79200"),
+    "79174": ("Melle", "79500"),
+    "79329": ("Thouars", "79100"),
 }
 
 # (commune, fantoir code, street, start lon, start lat, step lon, step lat, numbers, suffixes, old commune)
@@ -59,6 +64,14 @@ STREETS = [
     ("79307", "0050", "Rue de la Chevalonnerie", 0.10880, 46.13360, 0.00003, 0.00001, [2, 4, 6, 8, 10], {}, None),
     ("79101", "0070", "Rue du Commerce", -0.59820, 46.48210, 0.00002, 0.00001, [21, 23, 25, 27, 29, 31], {}, None),
     ("79078", "0080", "Rue des Écoles", -0.49300, 46.15900, 0.00002, 0.00001, [1, 2, 3, 4], {}, ("79217", "Prissé-la-Charrière")),
+    # Streets of the RNA fixture of tests/data/presets (make_fixtures.py): "5 RUE Victor Hugo" (above),
+    # "3 B AV de Paris" in Parthenay, "1 place de l'Hôtel de Ville" in Niort (rna_import), "PL de la
+    # Mairie" in Melle (no number: street precision). Thouars has one street only, not the
+    # association's "RTE Nationale": that one is placed at its commune.
+    ("79191", "1800", "Place de l'Hôtel de Ville", -0.45930, 46.32450, 0.00002, 0.00001, [1, 2, 3, 4], {}, None),
+    ("79202", "0100", "Avenue de Paris", -0.24400, 46.65000, 0.00003, 0.00002, [1, 3, 5, 7, 9], {3: ["bis"]}, None),
+    ("79174", "0200", "Place de la Mairie", -0.14000, 46.22300, 0.00002, 0.00001, [1, 2, 3, 4], {}, None),
+    ("79329", "0300", "Rue Jean Jaurès", -0.21500, 46.97600, 0.00002, 0.00002, [1, 2, 3], {}, None),
 ]
 
 
@@ -70,7 +83,7 @@ def main():
     rows = []
     for code, fantoir, street, lon0, lat0, dlon, dlat, numbers, suffixes, old in STREETS:
         name, postcode = COMMUNE[code]
-        afnor = street.upper().replace("É", "E").replace("'", " ")
+        afnor = unicodedata.normalize("NFKD", street).encode("ascii", "ignore").decode().upper().replace("'", " ")
         for k, number in enumerate(numbers):
             for rep in [""] + suffixes.get(number, []):
                 lon = round(lon0 + k * dlon + (0.000005 if rep else 0), 6)
