@@ -95,7 +95,10 @@ void print_access(const territoire::Diagnostic& d, std::ostream& out) {
     };
     for (const auto& [kind, v] : kinds) {
         auto get = [&](const char* code) { const auto it = v.find(code); return it == v.end() ? std::nullopt : it->second; };
-        out << "    " << kind << " : temps moyen " << show(get("time_mean_min"), 1, " min") << ", médian "
+        // The mean is over the inhabitants who reach a place within max_minutes: say so, and how many do not.
+        out << "    " << kind << " : sans lieu à " << french(value("max_minutes"), value("max_minutes") == std::round(value("max_minutes")) ? 0 : 1) << " min ou moins "
+            << show(get("unreached_pct"), 1, " %") << " des habitants ; temps moyen (des autres) "
+            << show(get("time_mean_min"), 1, " min") << ", médian "
             << show(get("time_median_min"), 1, " min") << " ; à plus de 10 min " << show(get("beyond10_pct"), 1, " %")
             << ", à plus de 20 min " << show(get("beyond20_pct"), 1, " %") << " ; Gini " << show(get("gini_fca"), 3)
             << ", Theil " << show(get("theil_fca"), 3) << "\n";
@@ -113,8 +116,14 @@ void print_access(const territoire::Diagnostic& d, std::ostream& out) {
                 out << " ; ";
             }
             const std::string code = text(row[1]);
-            out << (code == "time_mean_min" ? "temps moyen" : code == "fca_mean" ? "score 2SFCA" : "lieux pour 10 000 hab.")
-                << " " << show(number(row[5]), 2);
+            static const std::map<std::string, std::string> names = {
+                {"time_mean_min", "temps moyen"}, {"unreached_pct", "sans lieu atteint"}, {"beyond10_pct", "à plus de 10 min"},
+                {"beyond20_pct", "à plus de 20 min"}, {"fca_mean", "score 2SFCA"}, {"places_per_10k", "lieux pour 10 000 hab."}};
+            const auto name = names.find(code);
+            out << (name != names.end() ? name->second : code) << " ";
+            // No ratio: the table's note says why (a set mostly out of reach, b nul…).
+            if (!number(row[5]) && row.size() > 8 && !text(row[8]).empty()) out << "— (" << text(row[8]) << ")";
+            else out << show(number(row[5]), 2);
         }
         out << "\n";
     }

@@ -4,6 +4,7 @@
 #include "access.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <set>
 
 #include "access_streets.hpp"
+#include "detail/parallel.hpp"
 #include "detail/text.hpp"
 #include "tables.hpp"
 #include "territoire/error.hpp"
@@ -92,12 +94,46 @@ std::optional<double> weighted_theil(const std::vector<double>& values, const st
 std::optional<double> weighted_median(const std::vector<double>& values, const std::vector<double>& weights) {
     const Weighted w = weighted(values, weights);
     if (!(w.total > 0)) return std::nullopt;
+    // Cumulative weights are compared with a tolerance: 0.1 + 0.2 inhabitants must be "half" of 0.6.
+    const double half = w.total / 2, tolerance = 1e-9 * w.total;
+    double unreachable = 0;
+    for (const auto& [x, wt] : w.items)
+        if (!std::isfinite(x)) unreachable += wt;
+    // Half or more of the inhabitants unreachable: the median is beyond max_minutes, unknown.
+    if (unreachable >= half - tolerance) return std::nullopt;
     double cumulated = 0;
     for (const auto& [x, wt] : w.items) {
         cumulated += wt;
-        if (cumulated >= w.total / 2) return std::isfinite(x) ? std::optional<double>(x) : std::nullopt;
+        if (cumulated >= half - tolerance) return x;
     }
     return std::nullopt;
+}
+
+TheilParts theil_decomposition(const std::vector<double>& values, const std::vector<double>& weights,
+                               const std::vector<std::size_t>& groups) {
+    const Weighted all = weighted(values, weights, false);
+    if (!(all.total > 0) || !(all.mean > 0)) return {};
+    // Per group: W_g, Σ w x and Σ w x ln x (x > 0); then μ_g = Σ w x / W_g and
+    // T_g = (1/W_g) Σ w (x/μ_g) ln(x/μ_g) = Σ w x ln x / (W_g μ_g) − ln μ_g.
+    std::map<std::size_t, std::array<double, 3>> sums;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!(weights[i] > 0)) continue;
+        auto& g = sums[groups[i]];
+        g[0] += weights[i];
+        g[1] += weights[i] * values[i];
+        if (values[i] > 0) g[2] += weights[i] * values[i] * std::log(values[i]);
+    }
+    TheilParts out{0.0, 0.0};
+    const double mu = all.mean, total = all.total;
+    for (const auto& entry : sums) {
+        const auto& g = entry.second;
+        const double mean_g = g[1] / g[0];
+        if (!(mean_g > 0)) continue;  // a group with no score contributes 0 · ln 0 = 0
+        const double share = g[1] / (total * mu);  // the group's share of the total score
+        *out.between += share * std::log(mean_g / mu);
+        *out.within += share * (g[2] / g[1] - std::log(mean_g));
+    }
+    return out;
 }
 
 std::optional<GridCellCode> parse_grid_cell_code(const std::string& code) {
@@ -161,6 +197,15 @@ std::string number_text(double v) {
 std::string minutes_slug(double minutes) {
     std::string s = number_text(minutes);
     std::replace(s.begin(), s.end(), '.', '_');
+    return s;
+}
+
+// 3,142 / 28,7 / 33105: a number in French notes, with `digits` significant digits.
+std::string short_number(double v, int digits = 4) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    std::string s = buf;
+    std::replace(s.begin(), s.end(), '.', ',');
     return s;
 }
 
@@ -471,21 +516,41 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
             if (d.places[j].kind == kind) m.places.push_back(j);
         m.nearest = router->nearest(m.places, max_m);
         m.within.assign(cells.size(), 0);
-        std::vector<std::vector<Router::Reach>> catchments;
+        // One bounded search per place, on every core (Router is const and thread-safe; each
+        // place writes its own slot, so the result does not depend on the threads).
+        std::vector<std::vector<Router::Reach>> catchments(m.places.size());
+        detail::for_each_index(m.places.size(), detail::hardware_threads(),
+                               [&](std::size_t k) { catchments[k] = router->catchment(m.places[k], t0_m); });
         std::vector<double> supply;
-        for (std::size_t j : m.places) {
-            catchments.push_back(router->catchment(j, t0_m));
-            for (const auto& r : catchments.back()) ++m.within[r.origin];
-            const auto& capacity = d.places[j].capacity;
-            if (!capacity || !(*capacity > 0)) ++m.missing_capacity;
-            supply.push_back(capacity && *capacity > 0 ? *capacity : 1.0);
+        std::size_t zero_capacity = 0;
+        for (std::size_t k = 0; k < m.places.size(); ++k) {
+            for (const auto& r : catchments[k]) ++m.within[r.origin];
+            // Supply: the capacity; an explicit 0 is a place that offers nothing (supply 0); a
+            // missing (or negative) capacity counts 1, and both are reported.
+            const auto& capacity = d.places[m.places[k]].capacity;
+            if (capacity && *capacity == 0) {
+                ++zero_capacity;
+                supply.push_back(0.0);
+            } else if (capacity && *capacity > 0) {
+                supply.push_back(*capacity);
+            } else {
+                ++m.missing_capacity;
+                supply.push_back(1.0);
+            }
         }
         m.fca = access::two_step_fca(population, supply, catchments, t0_m, decay);
         for (double& a : m.fca) a *= 10000.0;
         if (m.missing_capacity) {
             d.problems.report(Problem{Severity::info, "capacity_missing", "accessibilité", "access", kind, "capacity",
                                       std::to_string(m.missing_capacity) + " lieu(x) « " + kind +
-                                          " » sans capacité : offre comptée 1 par lieu dans le score 2SFCA"});
+                                          " » sans capacité utilisable (absente ou négative) : offre comptée 1 par lieu "
+                                          "dans le score 2SFCA"});
+        }
+        if (zero_capacity) {
+            d.problems.report(Problem{Severity::info, "capacity_zero", "accessibilité", "access", kind, "capacity",
+                                      std::to_string(zero_capacity) + " lieu(x) « " + kind +
+                                          " » de capacité 0 : aucune offre comptée pour eux dans le score 2SFCA "
+                                          "(ils restent comptés dans les temps et les lieux atteints)"});
         }
         measures.push_back(std::move(m));
     }
@@ -544,23 +609,35 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
     std::vector<double> iso_m;
     for (double v : spec.isochrone_minutes) iso_m.push_back(v * m_per_min);
     constexpr double kIsochroneBuffer = 40;  // metres either side of the reachable streets
-    for (const auto& m : measures) {
-        for (std::size_t j : m.places) {
-            const auto polygons = router->isochrones(j, iso_m, kIsochroneBuffer);
-            for (std::size_t k = 0; k < polygons.size() && k < iso_m.size(); ++k) {
-                if (empty_multipolygon(polygons[k])) continue;
-                const Place& p = d.places[j];
-                iso.rows.push_back({p.id, p.name, p.kind, spec.isochrone_minutes[k]});
-                iso.geometries.push_back(polygons[k]);
-            }
+    // Isochrones of every measured place, built on every core (about 0.1 s of CPU per place on
+    // a city's streets), then written in the order of the kinds and places.
+    std::vector<std::size_t> iso_places;
+    for (const auto& m : measures) iso_places.insert(iso_places.end(), m.places.begin(), m.places.end());
+    std::vector<std::vector<Wkb>> iso_polygons(iso_places.size());
+    detail::for_each_index(iso_places.size(), detail::hardware_threads(), [&](std::size_t k) {
+        iso_polygons[k] = router->isochrones(iso_places[k], iso_m, kIsochroneBuffer);
+    });
+    for (std::size_t q = 0; q < iso_places.size(); ++q) {
+        const auto& polygons = iso_polygons[q];
+        for (std::size_t k = 0; k < polygons.size() && k < iso_m.size(); ++k) {
+            if (empty_multipolygon(polygons[k])) continue;
+            const Place& p = d.places[iso_places[q]];
+            iso.rows.push_back({p.id, p.name, p.kind, spec.isochrone_minutes[k]});
+            iso.geometries.push_back(polygons[k]);
         }
     }
 
     // Per area, per kind.
     const std::size_t n_areas = d.areas.size();
+    // The mean time is over the inhabitants who reach a place within max_minutes only (the others
+    // have no time): its label says so, and unreached_pct gives the share it leaves out.
+    const std::string among = "parmi les habitants atteignant un lieu en ≤ " + minutes_label(spec.max_minutes) + " min";
+    const std::string unreached_label = "Habitants sans lieu à " + minutes_label(spec.max_minutes) + " min ou moins (%)";
     outcome.area_fields.push_back(Field{"grid_population", FieldType::real, "Population des carreaux"});
     for (const auto& m : measures) {
-        outcome.area_fields.push_back(Field{"time_mean_min_" + m.slug, FieldType::real, "Temps moyen à pied (min) : " + m.kind});
+        outcome.area_fields.push_back(Field{"time_mean_min_" + m.slug, FieldType::real,
+                                            "Temps moyen à pied (min), " + among + " : " + m.kind});
+        outcome.area_fields.push_back(Field{"unreached_pct_" + m.slug, FieldType::real, unreached_label + " : " + m.kind});
         outcome.area_fields.push_back(Field{"time_median_min_" + m.slug, FieldType::real, "Temps médian à pied (min) : " + m.kind});
         outcome.area_fields.push_back(Field{"beyond10_pct_" + m.slug, FieldType::real, "Habitants à plus de 10 min (%) : " + m.kind});
         outcome.area_fields.push_back(Field{"beyond20_pct_" + m.slug, FieldType::real, "Habitants à plus de 20 min (%) : " + m.kind});
@@ -574,6 +651,7 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
     }
     struct Stats {
         std::optional<double> mean, median, beyond10, beyond20, fca_mean;
+        std::optional<double> unreached;  // % of inhabitants with no place within max_minutes
     };
     auto group_stats = [&](const KindMeasures& m, const std::vector<std::size_t>& members) {
         Stats s;
@@ -600,6 +678,7 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
             if (10 <= spec.max_minutes) s.beyond10 = 100 * b10 / weight;
             if (20 <= spec.max_minutes) s.beyond20 = 100 * b20 / weight;
             s.fca_mean = fca_sum / weight;
+            s.unreached = 100 * (weight - reached) / weight;
         }
         return s;
     };
@@ -607,7 +686,7 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
         std::vector<Value> values{by_area[a].empty() && cells.empty() ? Value() : Value(grid_population[a])};
         for (const auto& m : measures) {
             const Stats s = group_stats(m, by_area[a]);
-            for (const auto& v : {s.mean, s.median, s.beyond10, s.beyond20, s.fca_mean}) values.push_back(opt_value(v));
+            for (const auto& v : {s.mean, s.unreached, s.median, s.beyond10, s.beyond20, s.fca_mean}) values.push_back(opt_value(v));
         }
         outcome.area_values[d.areas[a].id] = std::move(values);
     }
@@ -643,16 +722,23 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
         for (const auto& s : router->origin_snaps()) snap += s.distance_m;
         if (!cells.empty()) add("mean_snap_m", "", "Distance moyenne des carreaux au réseau (m)", snap / static_cast<double>(cells.size()));
     }
+    std::vector<std::size_t> cell_groups;
+    for (const auto& c : cells) cell_groups.push_back(c.area ? *c.area : n_areas);
     for (const auto& m : measures) {
         const Stats s = group_stats(m, by_area[n_areas]);
         add("n_places", m.kind, "Lieux", static_cast<double>(m.places.size()));
-        add("time_mean_min", m.kind, "Temps moyen à pied (min), habitants à moins du maximum", opt_value(s.mean));
+        add("time_mean_min", m.kind, "Temps moyen à pied (min), " + among, opt_value(s.mean));
+        add("unreached_pct", m.kind, unreached_label, opt_value(s.unreached));
         add("time_median_min", m.kind, "Temps médian à pied (min)", opt_value(s.median));
         add("beyond10_pct", m.kind, "Habitants à plus de 10 min (%)", opt_value(s.beyond10));
         add("beyond20_pct", m.kind, "Habitants à plus de 20 min (%)", opt_value(s.beyond20));
         add("fca_mean", m.kind, "Accessibilité 2SFCA moyenne (pour 10 000 hab.)", opt_value(s.fca_mean));
         add("gini_fca", m.kind, "Indice de Gini de l'accessibilité", opt_value(access::weighted_gini(m.fca, population)));
         add("theil_fca", m.kind, "Indice de Theil de l'accessibilité", opt_value(access::weighted_theil(m.fca, population)));
+        // Theil split between areas and within them; cells outside every area form one group.
+        const auto parts = access::theil_decomposition(m.fca, population, cell_groups);
+        add("theil_between_fca", m.kind, "Indice de Theil : part entre les zones", opt_value(parts.between));
+        add("theil_within_fca", m.kind, "Indice de Theil : part au sein des zones", opt_value(parts.within));
     }
 
     outcome.tables.push_back(std::move(grid_table));
@@ -673,6 +759,7 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
         add_field(t, "ratio_a_b", FieldType::real, c->a_name + " / " + c->b_name);
         add_field(t, "areas_a", FieldType::text, "Zones : " + c->a_name);
         add_field(t, "areas_b", FieldType::text, "Zones : " + c->b_name);
+        add_field(t, "note", FieldType::text, "Remarque");
         std::vector<std::size_t> cells_a, cells_b;
         std::set<std::string> set_a(c->a.begin(), c->a.end()), set_b(c->b.begin(), c->b.end());
         double pop_a = 0, pop_b = 0;
@@ -693,11 +780,16 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
         std::sort(cells_b.begin(), cells_b.end());
         const std::string ids_a = join_list({set_a.begin(), set_a.end()});
         const std::string ids_b = join_list({set_b.begin(), set_b.end()});
+        // The ratio a / b, or why there is none in `note` (b is 0, or a reason given by the caller).
         auto row = [&](const std::string& kind, const char* code, const std::string& label, std::optional<double> a,
-                       std::optional<double> b) {
-            const std::optional<double> ratio = a && b && *b != 0 ? std::optional<double>(*a / *b) : std::nullopt;
+                       std::optional<double> b, std::string note = {}) {
+            std::optional<double> ratio;
+            if (note.empty() && a && b) {
+                if (*b != 0) ratio = *a / *b;
+                else note = "rapport non calculé : " + c->b_name + " nul (" + c->a_name + " = " + short_number(*a) + ")";
+            }
             t.rows.push_back({kind.empty() ? Value() : Value(kind), std::string(code), label, opt_value(a), opt_value(b),
-                              opt_value(ratio), ids_a, ids_b});
+                              opt_value(ratio), ids_a, ids_b, note.empty() ? Value() : Value(note)});
         };
         row("", "population", "Population des zones",
             pop_known ? std::optional<double>(pop_a) : std::nullopt, pop_known ? std::optional<double>(pop_b) : std::nullopt);
@@ -711,7 +803,21 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
             auto per_10k = [&](std::size_t n, double p) {
                 return pop_known && p > 0 ? std::optional<double>(static_cast<double>(n) * 10000.0 / p) : std::nullopt;
             };
-            row(m.kind, "time_mean_min", "Temps moyen à pied (min)", sa.mean, sb.mean);
+            // A mean over a minority of the inhabitants says little of the set: no time ratio when
+            // less than half of either set reaches a place within max_minutes.
+            std::string time_note;
+            for (const auto& [st, name] : {std::pair{&sa, &c->a_name}, std::pair{&sb, &c->b_name}}) {
+                if (!st->unreached || 100 - *st->unreached >= 50) continue;
+                if (!time_note.empty()) time_note += " ; ";
+                time_note += *name + " : " + short_number(100 - *st->unreached, 3) + " %";
+            }
+            if (!time_note.empty())
+                time_note = "rapport non calculé : moins de la moitié des habitants atteignent un lieu en ≤ " +
+                            minutes_label(spec.max_minutes) + " min (" + time_note + ") ; voir unreached_pct";
+            row(m.kind, "time_mean_min", "Temps moyen à pied (min), " + among, sa.mean, sb.mean, time_note);
+            row(m.kind, "unreached_pct", unreached_label, sa.unreached, sb.unreached);
+            row(m.kind, "beyond10_pct", "Habitants à plus de 10 min (%)", sa.beyond10, sb.beyond10);
+            row(m.kind, "beyond20_pct", "Habitants à plus de 20 min (%)", sa.beyond20, sb.beyond20);
             row(m.kind, "fca_mean", "Accessibilité 2SFCA moyenne (pour 10 000 hab.)", sa.fca_mean, sb.fca_mean);
             row(m.kind, "places_per_10k", "Lieux pour 10 000 habitants", per_10k(places_a, pop_a), per_10k(places_b, pop_b));
         }

@@ -41,8 +41,20 @@ std::optional<double> weighted_gini(const std::vector<double>& values, const std
 std::optional<double> weighted_theil(const std::vector<double>& values, const std::vector<double>& weights);
 
 /// Population-weighted median: the smallest value whose cumulative weight reaches half the total
-/// (values may be +∞: unreachable); empty when that value is infinite or the total weight is 0.
+/// (values may be +∞: unreachable); empty when the total weight is 0 or when half or more of it is
+/// unreachable (exactly half included: the median then lies between a time and "beyond"). Weights
+/// are compared to half the total with a relative tolerance of 1e-9.
 std::optional<double> weighted_median(const std::vector<double>& values, const std::vector<double>& weights);
+
+/// Theil index split between and within groups (areas): T = between + within, with
+/// between = Σ_g s_g ln(μ_g/μ) and within = Σ_g s_g T_g, s_g = W_g μ_g / (W μ) the group's share of
+/// the total score, μ_g and T_g the group's weighted mean and own Theil index. `groups[i]` is the
+/// group of entry i. Both empty when W = 0 or μ = 0.
+struct TheilParts {
+    std::optional<double> between, within;
+};
+TheilParts theil_decomposition(const std::vector<double>& values, const std::vector<double>& weights,
+                               const std::vector<std::size_t>& groups);
 
 /// An INSPIRE grid cell code as INSEE writes it in Filosofi, "CRS3035RES200mN2029800E4252400":
 /// EPSG code, resolution in metres, northing and easting of the SOUTH-WEST corner.

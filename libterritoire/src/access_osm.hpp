@@ -1,5 +1,5 @@
 // access_osm.hpp — the pedestrian rules applied to OpenStreetMap ways by read_street_lines
-// (access_streets.cpp; the rules in French in docs/access-network.md). Internal; exposed for tests.
+// (access_streets.cpp; the rules in French in docs/access.md, section « Réseau piéton »). Internal; exposed for tests.
 #pragma once
 
 #include <map>

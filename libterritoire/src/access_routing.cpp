@@ -1,4 +1,4 @@
-// access_routing.cpp — the routing engine of issue 7 (docs/access-network.md): travel costs from
+// access_routing.cpp — the routing engine of issue 7 (docs/access.md, section « Réseau piéton »): travel costs from
 // origins (population cells) to destinations (places), on a walkable street graph or in a straight
 // line.
 //

@@ -1,4 +1,4 @@
-// access_streets.cpp — reading the [network] source (issue 7, docs/access-network.md): an
+// access_streets.cpp — reading the [network] source (issue 7, docs/access.md, section « Réseau piéton »): an
 // OpenStreetMap extract filtered to what a pedestrian may use, or any line layer taken as it is,
 // reprojected into the working CRS.
 #include "access_streets.hpp"

@@ -4,6 +4,7 @@
 // that betweenness can use every core with results independent of the thread count.
 #include "network.hpp"
 
+#include "detail/parallel.hpp"
 #include "territoire/error.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
@@ -38,31 +39,7 @@ unsigned thread_count(unsigned requested) {
     return std::clamp(t, 1u, static_cast<unsigned>(kParts));
 }
 
-// Runs work(0) … work(count-1) on `threads` threads; the first exception is rethrown.
-template <class Work>
-void for_each_index(std::size_t count, unsigned threads, Work work) {
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto run = [&] {
-        try {
-            for (std::size_t i; (i = next++) < count;) work(i);
-        } catch (...) {
-            next = count;  // the other threads stop at their next item
-            const std::lock_guard<std::mutex> lock(failure_mutex);
-            if (!failure) failure = std::current_exception();
-        }
-    };
-    std::vector<std::thread> pool;
-    try {
-        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
-    } catch (const std::system_error&) {
-        // No more threads to be had: the ones started and this one do the work.
-    }
-    run();
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
-}
+using detail::for_each_index;
 
 template <class Work>
 void for_each_part(unsigned threads, Work work) {

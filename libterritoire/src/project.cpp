@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -372,6 +373,13 @@ void parse_access_blocks(const Context& ctx, const toml::table& root, Project& p
         }
         if (const auto name = get_string(ctx, *t, "a_name", false, "contrast"); !name.empty()) c.a_name = name;
         if (const auto name = get_string(ctx, *t, "b_name", false, "contrast"); !name.empty()) c.b_name = name;
+        // The two sets are compared: an area in both would blur the contrast.
+        for (const auto& id : c.a) {
+            if (std::find(c.b.begin(), c.b.end(), id) == c.b.end()) continue;
+            throw ProjectError(Location{ctx.file, {}, "ligne " + std::to_string(c.b_line), "b"},
+                               "[contrast] : la zone « " + id + " » est à la fois dans a et dans b ; les deux ensembles "
+                               "doivent être disjoints");
+        }
         project.contrast = std::move(c);
     }
     // Access settings without population measure nothing: a forgotten block must not pass silently.
@@ -382,6 +390,22 @@ void parse_access_blocks(const Context& ctx, const toml::table& root, Project& p
                                                          "] demande un bloc [population] (où habitent les gens)");
             }
         }
+    }
+    // Searches stop at max_minutes: a wider catchment would count places without a time.
+    if (const AccessSpec& a = project.access; a.catchment_minutes > a.max_minutes) {
+        const toml::table* t = root.get("access") ? root.get("access")->as_table() : nullptr;
+        const toml::node* n = t ? t->get("catchment_minutes") : nullptr;
+        auto minutes = [](double v) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%g", v);
+            std::string text = buf;
+            std::replace(text.begin(), text.end(), '.', ',');
+            return text;
+        };
+        throw ProjectError(n ? at(ctx, *n, "catchment_minutes")
+                             : Location{ctx.file, {}, "ligne " + std::to_string(a.line), "catchment_minutes"},
+                           "[access] : catchment_minutes (" + minutes(a.catchment_minutes) + " min) dépasse max_minutes (" +
+                               minutes(a.max_minutes) + " min) : le bassin doit tenir dans le temps maximal cherché");
     }
 }
 

@@ -4,8 +4,8 @@ command line in straight-line mode; every value of access_grid, of the areas' ac
 access_summary and of sheets_contrast is recomputed here with numpy from the inputs, independently
 of the library (plain Euclidean distances, the 2SFCA formulas written out, Gini and Theil by their
 double-sum definitions). Then the Filosofi preset (cell codes made with pyproj, the cells' corners
-checked back with pyproj), bad inputs, and the street-network mode on the OSM fixture (skipped while
-the routing engine is the placeholder).
+checked back with pyproj), bad inputs, and the street-network mode on the OSM fixture shipped in
+tests/data/osm (never skipped).
 
 Environment: TERRITOIRE_BIN (the territoire executable).
 """
@@ -63,7 +63,8 @@ def population_points():
     return pts
 
 
-def write_inputs(folder: Path):
+def write_inputs(folder: Path, places=None):
+    places = PLACES if places is None else places
     drv = ogr.GetDriverByName("GPKG")
     ds = drv.CreateDataSource(str(folder / "inputs.gpkg"))
     srs = srs2154()
@@ -93,7 +94,7 @@ def write_inputs(folder: Path):
     for name in ("pid", "kind"):
         lyr.CreateField(ogr.FieldDefn(name, ogr.OFTString))
     lyr.CreateField(ogr.FieldDefn("cap", ogr.OFTReal))
-    for pid, kind, x, y, cap in PLACES:
+    for pid, kind, x, y, cap in places:
         f = ogr.Feature(lyr.GetLayerDefn())
         f.SetField("pid", pid)
         f.SetField("kind", kind)
@@ -154,14 +155,16 @@ def read_layer(gpkg, name):
     return rows
 
 
-def expected(decay, max_min, t0_min):
-    """Independent computation: per kind, nearest distance, count within t0, 2SFCA per 10 000."""
+def expected(decay, max_min, t0_min, all_places=None):
+    """Independent computation: per kind, nearest distance, count within t0, 2SFCA per 10 000
+    (supply: the capacity, 0 when it is 0, 1 when it is missing)."""
+    all_places = PLACES if all_places is None else all_places
     pts = population_points()
     P = np.array([p for *_, p in pts])
     XY = np.array([(x, y) for _, x, y, _ in pts], float)
     out = {}
     for kind in ("bibliothèque", "cinéma"):
-        places = [p for p in PLACES if p[1] == kind]
+        places = [p for p in all_places if p[1] == kind]
         S = np.array([1.0 if p[4] is None else p[4] for p in places])
         D = np.array([[math.hypot(x - px, y - py) for (_, _, px, py, _) in places] for x, y in XY])  # cells × places
         T = D / SPEED
@@ -253,6 +256,7 @@ b_name = "Est"
             ok = ~np.isnan(t)
             mean = (w[ok] * t[ok]).sum() / w[ok].sum() if w[ok].sum() > 0 else None
             assert areas[code][f"time_mean_min_{s}"] == pytest.approx(mean)
+            assert areas[code][f"unreached_pct_{s}"] == pytest.approx(100 * w[~ok].sum() / w.sum())
             tt = np.where(np.isnan(t), np.inf, t)
             assert areas[code][f"beyond10_pct_{s}"] == pytest.approx(100 * w[~(tt <= 10)].sum() / w.sum())
             assert areas[code][f"beyond20_pct_{s}"] is None  # 20 min > max_minutes: unknown
@@ -274,6 +278,22 @@ b_name = "Est"
         keep = P > 0
         assert summary[("gini_fca", kind)]["value"] == pytest.approx(gini(exp[kind]["fca"][keep], P[keep]))
         assert summary[("theil_fca", kind)]["value"] == pytest.approx(theil(exp[kind]["fca"][keep], P[keep]))
+        # Between / within areas, from the per-area means and the per-area Theil written here.
+        x, w, g = exp[kind]["fca"][keep], P[keep], codes[keep]
+        mu = (w * x).sum() / w.sum()
+        between = within = 0.0
+        for code in AREAS:
+            m = g == code
+            mug = (w[m] * x[m]).sum() / w[m].sum()
+            share = w[m].sum() * mug / (w.sum() * mu)
+            if mug > 0:
+                between += share * math.log(mug / mu)
+                within += share * theil(x[m], w[m])
+        assert summary[("theil_between_fca", kind)]["value"] == pytest.approx(between, abs=1e-12)
+        assert summary[("theil_within_fca", kind)]["value"] == pytest.approx(within, abs=1e-12)
+        t = exp[kind]["dist"] / SPEED
+        assert summary[("unreached_pct", kind)]["value"] == pytest.approx(100 * P[np.isnan(t)].sum() / P.sum())
+        assert "parmi les habitants atteignant un lieu en ≤ 10 min" in summary[("time_mean_min", kind)]["label"]
         assert summary[("n_places", kind)]["value"] == len(exp[kind]["places"])
 
     # Contrast: Ouest (A1) against Est (A2 + A3).
@@ -290,7 +310,13 @@ b_name = "Est"
         row = contrast[(kind, "time_mean_min")]
         assert row["value_a"] == pytest.approx(mean_t(ma))
         assert row["value_b"] == pytest.approx(mean_t(mb))
-        assert row["ratio_a_b"] == pytest.approx(mean_t(ma) / mean_t(mb))
+        # The time ratio only when at least half of each set reaches a place within max_minutes.
+        reached = lambda m: P[m & ~np.isnan(t)].sum() / P[m].sum()
+        if min(reached(ma), reached(mb)) >= 0.5:
+            assert row["ratio_a_b"] == pytest.approx(mean_t(ma) / mean_t(mb)) and row["note"] is None
+        else:
+            assert row["ratio_a_b"] is None and "moins de la moitié" in row["note"]
+        assert contrast[(kind, "unreached_pct")]["value_b"] == pytest.approx(100 * (1 - reached(mb)))
         row = contrast[(kind, "fca_mean")]
         assert row["ratio_a_b"] == pytest.approx(mean_fca(ma) / mean_fca(mb))
         n_a = sum(1 for p in exp[kind]["places"] if area_of(p[2]) == "A1")
@@ -309,10 +335,12 @@ b_name = "Est"
     assert manifest["access"]["uses_network"] == 0
     assert manifest["access"]["kinds"]["cinéma"]["n_places"] == 2
     assert manifest["layers"]["access_grid"] == len(pts)
-    # Isochrones: the placeholder router gives no geometry (no row); the routing engine gives, in
-    # straight-line mode, discs around each place for 5, 10 and 15 minutes.
+    # Isochrones: in straight-line mode, discs around each place for 5, 10 and 15 minutes, in the
+    # order of the kinds and places whatever the threads that built them.
     iso = read_layer(gpkg, "isochrones")
-    assert len(iso) in (0, len(PLACES) * 3)
+    assert len(iso) == len(PLACES) * 3
+    assert [(row["place_id"], row["minutes"]) for row in iso] == \
+        [(p[0], m) for kind in ("bibliothèque", "cinéma") for p in PLACES if p[1] == kind for m in (5, 10, 15)]
     for row in iso:
         assert row["minutes"] in (5, 10, 15)
         area = ogr.CreateGeometryFromWkt(row["_wkt"]).GetArea()
@@ -423,9 +451,8 @@ def test_network_mode_on_osm_fixture(tmp_path):
     """Street-network mode on the real OSM fixture (mimirsbrunn's Melun subset, realdata/SOURCES.md
     §7): its streets near Vaux-le-Pénil are a few short, mostly disconnected pieces. Network distances
     are never shorter than straight lines, every cell gets a snap distance, disconnected pieces are
-    reported. Skipped while the routing engine is the placeholder."""
-    if not OSM_FIXTURE.exists():
-        pytest.skip("fixture OSM absente : " + str(OSM_FIXTURE))
+    reported, every library gets its isochrones. Never skipped: the fixture ships in tests/data/osm."""
+    assert OSM_FIXTURE.exists(), OSM_FIXTURE  # shipped with the project: the test must run
     to2154 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
     x0, y0 = to2154.transform(2.670, 48.503)
     x1, y1 = to2154.transform(2.695, 48.528)
@@ -494,9 +521,6 @@ path = "{OSM_FIXTURE}"
 max_minutes = 60
 """
     r, gpkg = run(tmp_path, toml, check=False)
-    if "pas encore disponible" in r.stdout + r.stderr:
-        pytest.skip("moteur de réseau de rues pas encore fusionné (read_street_lines : « pas encore disponible ») : "
-                    "ce test s'active tout seul quand il l'est")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "accessibilité à pied : distances réseau de rues" in r.stdout
     grid = read_layer(gpkg, "access_grid")
@@ -520,4 +544,78 @@ max_minutes = 60
     assert summary[("network_components", None)]["value"] > 1  # the fixture's streets are in pieces
     assert any(row["kind"] == "network_components" for row in read_layer(gpkg, "data_quality"))
     isochrones = read_layer(gpkg, "isochrones")
-    assert {row["place_id"] for row in isochrones} <= set(places)
+    # Both libraries stand by a street: each has its 5, 10 and 15 minute areas, nested.
+    assert sorted((row["place_id"], row["minutes"]) for row in isochrones) == \
+        sorted((pid, m) for pid in places for m in (5, 10, 15))
+    for pid in places:
+        areas = {row["minutes"]: ogr.CreateGeometryFromWkt(row["_wkt"]) for row in isochrones if row["place_id"] == pid}
+        assert 0 < areas[5].GetArea() <= areas[10].GetArea() <= areas[15].GetArea()
+        assert areas[15].Buffer(1e-3).Contains(areas[5])
+
+
+def test_contrast_mostly_unreachable_capacity_zero(tmp_path):
+    """One contrast set (A3, the east) has no cinema within max_minutes for most of its inhabitants:
+    the time ratio is left empty with a note saying why, the unreached shares and the beyond rows are
+    given; a cinema of capacity 0 offers nothing in the 2SFCA; no cinema in b gives a note, not a
+    silent empty ratio."""
+    places = [p if p[0] != "C2" else ("C2", "cinéma", 1100, 1900, 0.0) for p in PLACES]
+    write_inputs(tmp_path, places)
+    toml = BASE + POPULATION + """
+[access]
+max_minutes = 20
+catchment_minutes = 8
+decay = "step"
+[contrast]
+a = ["A1"]
+b = ["A3"]
+a_name = "Ouest"
+b_name = "Est"
+"""
+    r, gpkg = run(tmp_path, toml)
+    P, XY, exp = expected("step", 20, 8, places)
+    pts = population_points()
+    codes = np.array([area_of(x) for _, x, _, _ in pts])
+    ma, mb = codes == "A1", codes == "A3"
+    t = exp["cinéma"]["dist"] / SPEED  # NaN beyond 20 min
+    unreached = lambda m: 100 * P[m & np.isnan(t)].sum() / P[m].sum()
+    assert unreached(ma) == 0 and unreached(mb) > 50  # the case this test is about
+    contrast = {(row["kind"], row["indicator"]): row for row in read_layer(gpkg, "sheets_contrast")}
+    row = contrast[("cinéma", "time_mean_min")]
+    ok_b = mb & ~np.isnan(t)
+    assert row["value_b"] == pytest.approx((P[ok_b] * t[ok_b]).sum() / P[ok_b].sum())
+    assert row["ratio_a_b"] is None
+    assert "moins de la moitié" in row["note"] and "Est" in row["note"]
+    assert "parmi les habitants atteignant un lieu en ≤ 20 min" in row["label"]
+    row = contrast[("cinéma", "unreached_pct")]
+    assert row["value_a"] == pytest.approx(0) and row["value_b"] == pytest.approx(unreached(mb))
+    assert row["ratio_a_b"] == pytest.approx(0) and row["note"] is None
+    tt = np.where(np.isnan(t), np.inf, t)
+    for limit in (10, 20):
+        row = contrast[("cinéma", f"beyond{limit}_pct")]
+        assert row["value_a"] == pytest.approx(100 * P[ma & ~(tt <= limit)].sum() / P[ma].sum())
+        assert row["value_b"] == pytest.approx(100 * P[mb & ~(tt <= limit)].sum() / P[mb].sum())
+    # The libraries are reached by everyone: their time ratio is given, without a note.
+    row = contrast[("bibliothèque", "time_mean_min")]
+    assert row["ratio_a_b"] is not None and row["note"] is None
+    # No cinema in the east: places per 10 000 of b is 0, the note gives a's value.
+    row = contrast[("cinéma", "places_per_10k")]
+    assert row["value_b"] == 0 and row["ratio_a_b"] is None
+    assert row["note"].startswith("rapport non calculé : Est nul (Ouest = ")
+    # Capacity 0: supply 0 (the expected scores use S = 0), reported as such, not as missing.
+    grid = {row["cell_id"]: row for row in read_layer(gpkg, "access_grid")}
+    for i, (cid, *_rest) in enumerate(pts):
+        assert grid[cid]["fca_cinema"] == pytest.approx(exp["cinéma"]["fca"][i], rel=1e-9, abs=1e-12)
+    dq = read_layer(gpkg, "data_quality")
+    assert [r["feature"] for r in dq if r["kind"] == "capacity_zero"] == ["cinéma"]
+    assert [r["feature"] for r in dq if r["kind"] == "capacity_missing"] == ["bibliothèque"]
+    # The command line says it: the share without a place first, the reason for the missing ratio.
+    assert "cinéma : sans lieu à 20 min ou moins" in r.stdout
+    assert "temps moyen — (rapport non calculé : moins de la moitié" in r.stdout
+    assert "Est nul (Ouest = " in r.stdout
+
+
+def test_contrast_sets_must_not_overlap(tmp_path):
+    write_inputs(tmp_path)
+    r, _ = run(tmp_path, BASE + POPULATION + "[contrast]\na = [\"A1\", \"A2\"]\nb = [\"A2\"]\n", check=False)
+    assert r.returncode != 0
+    assert "A2" in r.stderr and "disjoints" in r.stderr

@@ -99,6 +99,53 @@ TEST_CASE("weighted median: half the inhabitants, unreachable counts as beyond",
     CHECK(*access::weighted_median({5, inf, 9}, {1, 1, 3}) == 9);
     CHECK_FALSE(access::weighted_median({5, inf}, {1, 3}));
     CHECK_FALSE(access::weighted_median({5}, {0}));
+    // Exactly half unreachable: the median lies between 5 and "beyond", so it is empty (as the docs
+    // say), also when the weights only add up to half within rounding (0.1 + 0.2 vs 0.3).
+    CHECK_FALSE(access::weighted_median({5, inf}, {1, 1}));
+    CHECK_FALSE(access::weighted_median({5, 7, inf}, {0.1, 0.2, 0.3}));
+    // Just under half unreachable: a time.
+    CHECK(*access::weighted_median({5, 7, inf}, {0.1, 0.2, 0.29}) == 7);
+    // Exactly half reached at a finite value followed by finite values: the classic lower median.
+    CHECK(*access::weighted_median({5, 7}, {0.1 + 0.2, 0.3}) == 5);
+}
+
+TEST_CASE("Theil index splits exactly into between and within areas", "[access]") {
+    // Three groups (2 is "outside every area"); values and weights chosen by hand.
+    const std::vector<double> x{1, 3, 0, 2, 2, 8, 5};
+    const std::vector<double> w{10, 20, 5, 15, 15, 3, 7};
+    const std::vector<std::size_t> g{0, 0, 0, 1, 1, 2, 2};
+    // Written out: μ, μ_g, shares s_g = W_g μ_g / (W μ), T_g by definition.
+    double W = 0, S = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) W += w[i], S += w[i] * x[i];
+    const double mu = S / W;
+    double between = 0, within = 0;
+    for (std::size_t group = 0; group < 3; ++group) {
+        double Wg = 0, Sg = 0;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (g[i] == group) Wg += w[i], Sg += w[i] * x[i];
+        const double mug = Sg / Wg;
+        double Tg = 0;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            if (g[i] == group && x[i] > 0) Tg += w[i] * (x[i] / mug) * std::log(x[i] / mug);
+        Tg /= Wg;
+        const double share = Wg * mug / (W * mu);
+        between += share * std::log(mug / mu);
+        within += share * Tg;
+    }
+    const auto parts = access::theil_decomposition(x, w, g);
+    REQUIRE(parts.between);
+    REQUIRE(parts.within);
+    CHECK(*parts.between == Approx(between));
+    CHECK(*parts.within == Approx(within));
+    CHECK(*parts.between + *parts.within == Approx(*access::weighted_theil(x, w)));
+    // One group: everything is within; one value per group: everything is between.
+    const auto one = access::theil_decomposition(x, w, std::vector<std::size_t>(x.size(), 4));
+    CHECK(*one.between == Approx(0).margin(1e-12));
+    CHECK(*one.within == Approx(*access::weighted_theil(x, w)));
+    const auto each = access::theil_decomposition({1, 1, 4}, {1, 1, 2}, {0, 0, 1});
+    CHECK(*each.within == Approx(0).margin(1e-12));
+    CHECK(*each.between == Approx(*access::weighted_theil({1, 1, 4}, {1, 1, 2})));
+    CHECK_FALSE(access::theil_decomposition({0, 0}, {1, 1}, {0, 1}).between);
 }
 
 TEST_CASE("Filosofi cell codes: EPSG, resolution, north then east of the south-west corner", "[access]") {
@@ -189,6 +236,16 @@ TEST_CASE("access keys: errors name the block and the key", "[access][project]")
     CHECK_THAT(error_of("[population]\npath = \"p.csv\"\npopulation_field = \"P\"\n[contrast]\na = [\"x\"]\n"),
                Catch::Contains("'b'") || Catch::Contains("b des identifiants"));
     CHECK_THAT(error_of("[access]\nmax_minutes = 10\n"), Catch::Contains("[population]"));
+    // The catchment must fit in the search (else cells count places they have no time to).
+    CHECK_THAT(error_of("[population]\npath = \"p.csv\"\npopulation_field = \"P\"\n[access]\nmax_minutes = 10\n"),
+               Catch::Contains("catchment_minutes") && Catch::Contains("max_minutes"));
+    CHECK_THAT(error_of("[population]\npath = \"p.csv\"\npopulation_field = \"P\"\n[access]\nmax_minutes = 20\ncatchment_minutes = 25\n"),
+               Catch::Contains("catchment_minutes") && Catch::Contains("25"));
+    CHECK_NOTHROW(parse_project(kBase + "[population]\npath = \"p.csv\"\npopulation_field = \"P\"\n[access]\nmax_minutes = 15\n",
+                                "/tmp/p/project.toml"));
+    // An area in both contrast sets is named.
+    CHECK_THAT(error_of("[population]\npath = \"p.csv\"\npopulation_field = \"P\"\n[contrast]\na = [\"A1\", \"A2\"]\nb = [\"B1\", \"A2\"]\n"),
+               Catch::Contains("A2") && Catch::Contains("disjoints"));
     CHECK_THAT(error_of("[network]\npath = \"s.gpkg\"\n"), Catch::Contains("[population]"));
     CHECK_THAT(error_of("[population]\npath = \"p.csv\"\npopulation_field = \"P\"\n[network]\npath = \"s.gpkg\"\nspeed_kmh = \"vite\"\n"),
                Catch::Contains("speed_kmh"));

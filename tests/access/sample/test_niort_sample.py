@@ -91,9 +91,29 @@ def test_distances_and_2sfca(cells):
 
 def test_contrast_rows():
     rows = layer("sheets_contrast")
-    assert {r["indicator"] for r in rows} == {"population", "time_mean_min", "fca_mean", "places_per_10k"}
+    assert {r["indicator"] for r in rows} == {"population", "time_mean_min", "unreached_pct", "beyond10_pct",
+                                               "beyond20_pct", "fca_mean", "places_per_10k"}
     assert {r["kind"] for r in rows if r["kind"]} == {"bibliothèque", "cinéma", "musée"}
     pop = next(r for r in rows if r["indicator"] == "population")
     areas = {r["area_id"]: r["population"] for r in layer("areas")}
     assert pop["value_a"] == pytest.approx(areas["79191"])
     assert pop["value_b"] == pytest.approx(sum(v for k, v in areas.items() if k != "79191"))
+
+
+def test_contrast_no_time_ratio_for_a_minority():
+    """The first ring reaches museums and cinemas within 30 minutes for a small minority only: the
+    time ratio is not given (a note says why), the unreached shares are, recomputed here from the
+    grid (cells of the ring's communes without a time)."""
+    rows = {(r["kind"], r["indicator"]): r for r in layer("sheets_contrast")}
+    grid = layer("access_grid")
+    ring = set(rows[(None, "population")]["areas_b"].split(" ; "))
+    for kind, slug in (("musée", "musee"), ("cinéma", "cinema")):
+        cells = [c for c in grid if c["area_id"] in ring]
+        total = sum(c["population"] for c in cells)
+        unreached = sum(c["population"] for c in cells if c[f"time_min_{slug}"] is None)
+        assert rows[(kind, "unreached_pct")]["value_b"] == pytest.approx(100 * unreached / total)
+        if kind == "musée":
+            assert unreached / total > 0.5  # the case reported by the review (1 inhabitant in 33 105)
+        if unreached / total > 0.5:
+            assert rows[(kind, "time_mean_min")]["ratio_a_b"] is None
+            assert "moins de la moitié" in rows[(kind, "time_mean_min")]["note"]
