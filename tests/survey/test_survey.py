@@ -406,26 +406,28 @@ def test_without_public_rule_only_the_whole_group(tmp_path):
     assert all(x["estimate"] is None for x in rows if x["withheld"])
 
 
-def test_an_xlsx_export_is_read_like_the_csv(tmp_path, overall):
+@pytest.mark.parametrize("driver, suffix", [("XLSX", "xlsx"), ("ODS", "ods")])
+def test_a_spreadsheet_export_is_read_like_the_csv(tmp_path, overall, driver, suffix):
     from osgeo import gdal
-    xlsx = tmp_path / "reponses.xlsx"
-    gdal.VectorTranslate(str(xlsx), str(DATA / "reponses.csv"), format="XLSX",
+    sheet = tmp_path / f"reponses.{suffix}"
+    gdal.VectorTranslate(str(sheet), str(DATA / "reponses.csv"), format=driver,
                          options=["-oo", "SEPARATOR=SEMICOLON"])
-    text = project_text().replace(f'path = "{DATA}/reponses.csv"\nseparator = ";"', f'path = "{xlsx}"')
-    assert str(xlsx) in text
-    # Every column is text here: GDAL's XLSX reader then needs to be told that row 1 is the header
-    # (read_source passes no HEADERS option; docs/survey.md §1).
-    os.environ["OGR_XLSX_HEADERS"] = "FORCE"
-    try:
-        r, out = run(tmp_path, text, "--no-sheets", "--no-xlsx")
-    finally:
-        del os.environ["OGR_XLSX_HEADERS"]
+    text = project_text().replace(f'path = "{DATA}/reponses.csv"\nseparator = ";"', f'path = "{sheet}"')
+    assert str(sheet) in text
+    # Every column is text here: without HEADERS=FORCE (source.cpp), GDAL's XLSX reader takes row 1
+    # for data (its ODS reader happens to guess right on this file).
+    if driver == "XLSX":
+        ds = gdal.OpenEx(str(sheet), gdal.OF_VECTOR)
+        assert ds.GetLayer(0).GetLayerDefn().GetFieldDefn(0).GetName() == "Field1", "the fixture no longer exposes the case"
+        ds = None
+    assert "OGR_XLSX_HEADERS" not in os.environ and "OGR_ODS_HEADERS" not in os.environ
+    r, out = run(tmp_path, text, "--no-sheets", "--no-xlsx")
     assert r.returncode == 0, r.stderr
-    from_xlsx = _weights(out / "diagnostic.gpkg")
+    from_sheet = _weights(out / "diagnostic.gpkg")
     from_csv = _weights(overall[1] / "diagnostic.gpkg")
-    assert from_xlsx.keys() == from_csv.keys()
+    assert from_sheet.keys() == from_csv.keys()
     for code, (area, w) in from_csv.items():
-        assert from_xlsx[code][0] == area and from_xlsx[code][1] == pytest.approx(w, rel=1e-12)
+        assert from_sheet[code][0] == area and from_sheet[code][1] == pytest.approx(w, rel=1e-12)
 
 
 def test_rare_answers_are_grouped_without_their_label(tmp_path):
@@ -454,3 +456,125 @@ def test_rare_answers_are_grouped_without_their_label(tmp_path):
     y = np.array([1.0 if "Rarissime" in rows[int(c[2:]) - 1][col] else 0.0 for c in answered])
     assert share["withheld"] or share["estimate"] == pytest.approx(100 * (w * y).sum() / w.sum(), abs=1e-9)
     assert y.sum() == 1 and share["n"] == len(answered)
+
+
+def _with_column(tmp_path, name, values):
+    """reponses.csv with one more column (values by row), written to tmp_path; returns the file name."""
+    lines = (DATA / "reponses.csv").read_text(encoding="utf-8").splitlines()
+    out = [lines[0] + ";" + name] + [line + ";" + v for line, v in zip(lines[1:], values)]
+    (tmp_path / "reponses-plus.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return tmp_path / "reponses-plus.csv"
+
+
+def test_bad_base_weights_are_named_by_file_line(tmp_path):
+    n = len(read_csv("reponses.csv"))
+    bad = {3: "0", 7: "-2", 12: "abc", 20: "", 31: "inf"}  # respondent index (0-based) → weight
+    values = [bad.get(i, "1,5" if i % 2 else "1") for i in range(n)]
+    path = _with_column(tmp_path, "poids", values)
+    text = project_text().replace(f'path = "{DATA}/reponses.csv"', f'path = "{path}"').replace(
+        'separator = ";"\nid_field = "code"', 'separator = ";"\nid_field = "code"\nweight_field = "poids"')
+    assert "weight_field" in text
+    r, out = run(tmp_path / "run", text, "--no-sheets", "--no-xlsx")
+    assert r.returncode == 0, r.stderr
+    _, dq, _ = layer_rows(out / "diagnostic.gpkg", "data_quality")
+    invalid = sorted((p["feature"], p["field"]) for p in dq if p["kind"] == "survey_invalid_weight")
+    # Line 1 is the header: respondent i is on line i + 2.
+    assert invalid == sorted((f"ligne {i + 2}", "poids") for i in bad), invalid
+    # The engine's own numbering (« répondant k », position in its vectors) never reaches the user.
+    import re
+    for p in dq:
+        assert not re.search(r"répondant \d", p["message"] or ""), p
+    assert not re.search(r"répondant \d", r.stdout + r.stderr)
+    codes = [row["code"] for row in read_csv("reponses.csv")]
+    weights = _weights(out / "diagnostic.gpkg")
+    assert set(weights) == {c for i, c in enumerate(codes) if i not in bad}
+
+
+def test_trim_bounds_that_cannot_be_met_are_reported(tmp_path):
+    text = project_text().replace("max_iterations = 1000", "max_iterations = 1000\ntrim_low = 0.95\ntrim_high = 1.05")
+    r, out = run(tmp_path, text, "--no-sheets", "--no-xlsx")
+    assert r.returncode == 0, r.stderr
+    gpkg = out / "diagnostic.gpkg"
+    _, raking, _ = layer_rows(gpkg, "survey_raking")
+    assert len(raking) == 1
+    rk = raking[0]
+    assert rk["bounds_met"] == 0 and rk["bounds_message"] and rk["trim_low"] == 0.95 and rk["trim_high"] == 1.05
+    assert rk["kept_round"] >= 0 and rk["max_iterations"] == 1000 and rk["tolerance"] == 1e-10
+    _, dq, _ = layer_rows(gpkg, "data_quality")
+    problems = [p for p in dq if p["kind"] == "survey_trim_bounds_not_met"]
+    assert len(problems) == 1 and problems[0]["severity"] == "warning"
+    assert rk["bounds_message"] in problems[0]["message"]
+    # The margins still win: weighted shares equal the census shares (independent check, numpy).
+    weights = _weights(gpkg)
+    answers = {row["code"]: row for row in read_csv("reponses.csv")}
+    w = np.array([weights[c][1] for c in weights])
+    for m in read_csv("marges.csv"):
+        cat = np.array([answers[c][m["variable"]] for c in weights])
+        total = sum(float(x["population"]) for x in read_csv("marges.csv") if x["variable"] == m["variable"])
+        assert abs(w[cat == m["category"]].sum() / w.sum() - float(m["population"]) / total) < 1e-6
+    # The weight ratios really leave the bounds (else bounds_met would be a false alarm).
+    ratio = w / w.mean()
+    assert ratio.min() < 0.95 * 0.999 or ratio.max() > 1.05 * 1.001
+
+
+def test_default_raking_settings_are_the_engines(tmp_path):
+    text = project_text().replace("tolerance = 1e-10\nmax_iterations = 1000\n", "")
+    assert "max_iterations" not in text
+    r, out = run(tmp_path, text, "--no-sheets", "--no-xlsx")
+    assert r.returncode == 0, r.stderr
+    _, raking, _ = layer_rows(out / "diagnostic.gpkg", "survey_raking")
+    assert [(x["tolerance"], x["max_iterations"], x["bounds_met"]) for x in raking] == [(1e-6, 1000, 1)]
+
+
+def _strict_json(text):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_nothing_to_estimate_is_null_never_nan(tmp_path):
+    # min_cell = 1 publishes a mean of one respondent, whose interval the engine gives as NaN.
+    rows = read_csv("reponses.csv")
+    in_79003 = [i for i, r in enumerate(rows) if r["zone"] == "79003"]
+    lines = (DATA / "reponses.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    col = header.index("minutes")
+    body = [line.split(";") for line in lines[1:]]
+    for i in in_79003[1:]:
+        body[i][col] = ""
+    assert body[in_79003[0]][col]
+    (tmp_path / "reponses.csv").write_text("\n".join([lines[0]] + [";".join(b) for b in body]) + "\n", encoding="utf-8")
+    text = project_text(min_cell=1).replace(f'path = "{DATA}/reponses.csv"', f'path = "{tmp_path}/reponses.csv"')
+    text = "\n".join(l for l in text.splitlines() if not l.startswith("public_rule"))
+    text = text.replace('headline = ["freq=jamais", "satisf", "envie"]', 'headline = ["freq=jamais", "satisf", "envie", "minutes"]')
+    r, out = run(tmp_path / "run", text)
+    assert r.returncode == 0, r.stderr
+    gpkg = out / "diagnostic.gpkg"
+    _, ind, _ = layer_rows(gpkg, "survey_indicators")
+    cell = next(x for x in ind if x["question"] == "minutes" and x["area_id"] == "79003")
+    assert cell["n"] == 1 and not cell["withheld"]
+    assert cell["estimate"] == float(body[in_79003[0]][col])
+    assert cell["ci_low"] is None and cell["ci_high"] is None
+    # No NaN in any real field of the GeoPackage (SQLite would also take it for NULL; check the values).
+    ds = ogr.Open(str(gpkg))
+    for i in range(ds.GetLayerCount()):
+        lyr = ds.GetLayerByIndex(i)
+        if not lyr.GetName().startswith("survey") and lyr.GetName() != "areas":
+            continue
+        for f in lyr:
+            for k in range(f.GetFieldCount()):
+                if f.IsFieldSetAndNotNull(k) and f.GetFieldDefnRef(k).GetType() == ogr.OFTReal:
+                    assert np.isfinite(f.GetFieldAsDouble(k)), (lyr.GetName(), f.GetFieldDefnRef(k).GetName())
+    # The GeoJSON files parse as strict JSON (NaN is not JSON) and hold null there.
+    for path in (out / "geojson").glob("*.geojson"):
+        _strict_json(path.read_text(encoding="utf-8"))
+    gj = _strict_json((out / "geojson" / "areas.geojson").read_text(encoding="utf-8"))
+    props = next(f["properties"] for f in gj["features"] if f["properties"]["area_id"] == "79003")
+    assert props["survey_minutes"] == cell["estimate"]
+    # The workbook and the sheets hold no « nan ».
+    with zipfile.ZipFile(out / "diagnostic.xlsx") as z:
+        xml = "\n".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    assert ">nan<" not in xml.lower() and ">inf<" not in xml.lower()
+    page = (out / "sheets" / "zone-79003.html").read_text(encoding="utf-8")
+    assert "IC 95 % non calculable ; 1 répondant" in page.replace("\u00a0", " ")
+    assert "nan" not in page.lower().replace("nance", "").replace("nant", "")
