@@ -439,11 +439,6 @@ private:
                 if (split) counts[row] = {answered[row][1].size(), answered[row][2].size(), answered[row][0].size()};
                 else counts[row] = {answered[row][0].size()};
             }
-            const auto withheld = survey::protect(counts, static_cast<std::size_t>(spec_.min_cell));
-            auto is_withheld = [&](std::size_t row, std::size_t g) {
-                const std::size_t col = split ? (g == 0 ? 2 : g - 1) : 0;
-                return bool(withheld[row][col]);
-            };
             // The statistics of the question: (answer, mean?, y per respondent).
             std::vector<std::tuple<std::string, bool, std::vector<double>>> stats;
             auto share_of = [&](const std::string& option) {
@@ -489,6 +484,12 @@ private:
                                 std::to_string(spec_.min_cell) + " répondants : regroupées sous « " + kRareAnswers + " » (libellés non publiés)");
                 }
             }
+            auto withheld = survey::protect(counts, static_cast<std::size_t>(spec_.min_cell));
+            secure_estimates(withheld, counts, answered, stats, question, split);
+            auto is_withheld = [&](std::size_t row, std::size_t g) {
+                const std::size_t col = split ? (g == 0 ? 2 : g - 1) : 0;
+                return bool(withheld[row][col]);
+            };
             for (const auto& [answer, mean, y] : stats) {
                 for (std::size_t row = 0; row < rows_.size(); ++row) {
                     for (std::size_t g = 0; g < ngroups; ++g) {
@@ -502,6 +503,101 @@ private:
                         c.estimate.n = yy.size();
                         cells_.push_back(c);
                         withheld_.push_back(is_withheld(row, g));
+                    }
+                }
+            }
+        }
+    }
+
+    // protect() works on the counts; the published n of every cell and the answers' range give the
+    // reader more about the ESTIMATES (docs/survey.md, « Ce qui est publié »). Along a line (an area's
+    // row: all = public + non-public [+ unknown group]; a group's column: territory = Σ areas), the
+    // weighted sums S = Σ w·y of the withheld cells are known together, by difference. A withheld
+    // cell is then recovered when it is the only unknown of a line (the others being published, of
+    // n = 0, or recovered), or pinned when all the withheld cells of a line sit at the same end of
+    // the answers' range (all 0 % or all 100 % of a share; all the lowest or all the highest level
+    // of a likert score): their sum is then at that end too, and so is each. This adds withheld
+    // cells (the published cell of the line with fewest respondents that breaks the deduction) until
+    // no withheld estimate can be deduced so, for any answer of the question. A pin that no
+    // published cell can break (every cell of the line at that end: a published 0 % says it of the
+    // whole line) is left, as the attribute disclosure of a published cell (docs/survey.md).
+    void secure_estimates(std::vector<std::vector<bool>>& withheld, const std::vector<std::vector<std::size_t>>& counts,
+                          const std::vector<std::vector<std::vector<std::size_t>>>& answered,
+                          const std::vector<std::tuple<std::string, bool, std::vector<double>>>& stats,
+                          const SurveyQuestion& question, bool split) const {
+        const std::size_t nrows = counts.size(), ncols = split ? 3 : 1;
+        auto members = [&](std::size_t row, std::size_t col) -> const std::vector<std::size_t>& {
+            return answered[row][split ? (col == 2 ? 0 : col + 1) : 0];
+        };
+        std::vector<std::vector<std::pair<std::size_t, std::size_t>>> lines;
+        if (split)
+            for (std::size_t r = 0; r < nrows; ++r) lines.push_back({{r, 0}, {r, 1}, {r, 2}});
+        for (std::size_t c = 0; c < ncols; ++c) {
+            lines.emplace_back();
+            for (std::size_t r = 0; r < nrows; ++r) lines.back().push_back({r, c});
+        }
+        // Per statistic, per cell: every answer at the low end (0 / level 1), at the high end.
+        struct Ends { std::vector<std::vector<bool>> low, high; };
+        std::vector<Ends> ends;
+        for (const auto& [answer, mean, y] : stats) {
+            const bool bounded = !mean || question.type == "likert";  // a number's range is unknown to the reader
+            const double lo = mean ? 1.0 : 0.0, hi = mean ? static_cast<double>(question.levels.size()) : 1.0;
+            Ends e{std::vector<std::vector<bool>>(nrows, std::vector<bool>(ncols)), std::vector<std::vector<bool>>(nrows, std::vector<bool>(ncols))};
+            for (std::size_t r = 0; r < nrows; ++r)
+                for (std::size_t c = 0; c < ncols; ++c) {
+                    bool all_lo = bounded, all_hi = bounded;
+                    for (std::size_t i : members(r, c)) {
+                        all_lo = all_lo && y[i] == lo;
+                        all_hi = all_hi && y[i] == hi;
+                    }
+                    e.low[r][c] = all_lo;
+                    e.high[r][c] = all_hi;
+                }
+            ends.push_back(std::move(e));
+        }
+        // The published cell of a line with fewest respondents (first on ties) among those `ok` accepts.
+        auto smallest_published = [&](const std::vector<std::pair<std::size_t, std::size_t>>& line, const auto& ok)
+            -> std::optional<std::pair<std::size_t, std::size_t>> {
+            std::optional<std::pair<std::size_t, std::size_t>> best;
+            for (const auto& [r, c] : line) {
+                if (withheld[r][c] || counts[r][c] == 0 || !ok(r, c)) continue;
+                if (!best || counts[r][c] < counts[best->first][best->second]) best = std::make_pair(r, c);
+            }
+            return best;
+        };
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::size_t s = 0; s < ends.size() && !changed; ++s) {
+                const Ends& e = ends[s];
+                std::vector<std::vector<bool>> known(nrows, std::vector<bool>(ncols));
+                for (std::size_t r = 0; r < nrows; ++r)
+                    for (std::size_t c = 0; c < ncols; ++c) known[r][c] = !withheld[r][c] || counts[r][c] == 0;
+                for (bool progress = true; progress && !changed;) {
+                    progress = false;
+                    for (const auto& line : lines) {
+                        std::vector<std::pair<std::size_t, std::size_t>> unknown;
+                        for (const auto& [r, c] : line)
+                            if (!known[r][c]) unknown.push_back({r, c});
+                        if (unknown.empty()) continue;
+                        bool all_low = true, all_high = true;
+                        for (const auto& [r, c] : unknown) {
+                            all_low = all_low && e.low[r][c];
+                            all_high = all_high && e.high[r][c];
+                        }
+                        if (unknown.size() >= 2 && !all_low && !all_high) continue;
+                        // Recovered (one unknown) or pinned (all at one end): withhold a cell that breaks it.
+                        const auto pick = smallest_published(line, [&](std::size_t r, std::size_t c) {
+                            return unknown.size() == 1 || (all_low ? !e.low[r][c] : !e.high[r][c]);
+                        });
+                        if (pick) {
+                            withheld[pick->first][pick->second] = true;
+                            changed = true;
+                            break;
+                        }
+                        // Nothing to withhold here: the line's published cells say it all (or, for a
+                        // single unknown, it rests on such pins): the reader knows these cells.
+                        for (const auto& [r, c] : unknown) known[r][c] = true;
+                        progress = true;
                     }
                 }
             }

@@ -578,3 +578,183 @@ def test_nothing_to_estimate_is_null_never_nan(tmp_path):
     page = (out / "sheets" / "zone-79003.html").read_text(encoding="utf-8")
     assert "IC 95 % non calculable ; 1 répondant" in page.replace("\u00a0", " ")
     assert "nan" not in page.lower().replace("nance", "").replace("nant", "")
+
+
+# --- Disclosure: no withheld estimate can be recovered from the published tables --------------------
+# The strongest reader of docs/survey.md « Ce qui est publié »: every published estimate and n, and
+# the weight total W of EVERY cell (more than survey_respondents gives: W per area and group, for the
+# respondents who answered), and the weighted sum of the respondents whose group is unknown. Each
+# estimate is S / W with S = Σ w·y; the S of one question and answer obey the relations of the
+# (areas + territory) × (public, non-public, all) table: all = public + non-public + unknown in each
+# row, territory = Σ areas in each column. Tried here: (1) the difference along a row or a column
+# (« territory minus the other areas, with their weights »), checked to work on published cells;
+# (2) linear algebra (is the cell in the row space of the relations?); (3) linear programming with
+# 0 ≤ y ≤ 1 for shares, 1 ≤ y ≤ k for a likert score: the smallest and largest estimate compatible
+# with everything published must differ.
+
+YES = {"oui", "o", "yes", "y", "1", "true", "vrai"}
+NO = {"non", "n", "no", "0", "false", "faux"}
+LEVELS = ["non", "un peu", "beaucoup"]
+
+
+def _answer_value(question, raw):
+    """The normalised answer (None: no answer), as survey.cpp reads the fixture's questions."""
+    v = raw.strip()
+    if not v:
+        return None
+    if question == "envie":
+        low = v.lower()
+        return "oui" if low in YES else "non" if low in NO else None
+    if question == "satisf":
+        return v if v in LEVELS else None
+    return v
+
+
+def _y(question, statistic, answer, value):
+    if statistic == "moyenne":
+        return 1.0 + LEVELS.index(value)
+    return 1.0 if value == answer else 0.0
+
+
+def _group_of(row):
+    if not row["freq"].strip():
+        return None
+    return "public" if row["freq"].strip() != "jamais" else "non-public"
+
+
+def _published_relations(gpkg, answers):
+    """Per (question, answer, statistic) of freq/envie/satisf: cells {(area, group): row}, the true
+    W and S of every cell, and the known S of the respondents of unknown group per area."""
+    weights = _weights(gpkg)
+    _, rows, _ = layer_rows(gpkg, "survey_indicators")
+    out = {}
+    for r in rows:
+        if r["question"] not in ("freq", "envie", "satisf"):
+            continue
+        key = (r["question"], r["answer"], r["statistic"])
+        out.setdefault(key, {"cells": {}})["cells"][(r["area_id"], r["group"])] = r
+    for (question, answer, statistic), rel in out.items():
+        W, S, U, N = {}, {}, {}, {}
+        for code, (area, w) in weights.items():
+            value = _answer_value(question, answers[code][question])
+            if value is None:
+                continue
+            y = _y(question, statistic, answer, value)
+            g = _group_of(answers[code])
+            for a in (area, None):
+                for grp in ("all", g) if g else ("all",):
+                    W[(a, grp)] = W.get((a, grp), 0.0) + w
+                    N[(a, grp)] = N.get((a, grp), 0) + 1
+                    S[(a, grp)] = S.get((a, grp), 0.0) + w * y
+                if not g:
+                    U[a] = U.get(a, 0.0) + w * y
+        rel.update(W=W, S=S, U=U, N=N)
+    return out
+
+
+def _lines(cells):
+    """The sum relations: (total cell, parts) along each row and each column."""
+    areas = sorted({a for a, _ in cells if a is not None})
+    groups = [g for g in ("public", "non-public") if (None, g) in cells]
+    lines = []
+    if groups:
+        for a in areas + [None]:
+            lines.append(((a, "all"), [(a, g) for g in groups], a))  # + unknown group, known
+    for g in ["all"] + groups:
+        lines.append(((None, g), [(a, g) for a in areas], None))
+    return lines
+
+
+def _check_no_recovery(gpkg, answers, published_n_check=True):
+    from scipy.optimize import linprog
+    relations = _published_relations(gpkg, answers)
+    withheld_total = recovered_published = 0
+    pinned_at_end = []
+    for (question, answer, statistic), rel in relations.items():
+        cells, W, S, U = rel["cells"], rel["W"], rel["S"], rel["U"]
+        scale = 1.0 if statistic == "moyenne" else 100.0
+        # The reader's W are the true ones: the published n must match who answered.
+        for key, r in cells.items():
+            assert r["n"] == rel["N"].get(key, 0), (question, answer, key)
+        known = {k: r["estimate"] / scale * W[k] for k, r in cells.items() if not r["withheld"] and r["estimate"] is not None}
+        hidden = [k for k, r in cells.items() if r["withheld"] and W.get(k, 0) > 0]
+        withheld_total += len(hidden)
+        lines = _lines(cells)
+
+        def extra(total, parts, area):  # the unknown group's S, in a row relation only
+            return U.get(area, 0.0) if total[1] == "all" and parts and parts[0][1] != "all" else 0.0
+
+        # (1) by difference: a withheld cell whose line has every other cell published.
+        for total, parts, area in lines:
+            members = [total] + parts
+            others_known = lambda m: all(x in known or W.get(x, 0) == 0 for x in members if x != m)
+            for m in members:
+                if m in hidden:
+                    assert not others_known(m), ("recovered by difference", question, answer, m)
+            if all(x in known or W.get(x, 0) == 0 for x in members):
+                # Every cell of the line published: the relation gives back each of them (the
+                # attack works where it may).
+                parts_sum = sum(known.get(p, 0.0) for p in parts) + extra(total, parts, area)
+                assert abs(known.get(total, 0.0) - parts_sum) <= 1e-6 * max(1.0, W.get(total, 0.0)), (question, answer, total)
+                recovered_published += 1
+        if not hidden:
+            continue
+        index = {k: i for i, k in enumerate(hidden)}
+        A, b = [], []
+        for total, parts, unknown_area in lines:
+            row = np.zeros(len(hidden))
+            rhs = 0.0
+            for m, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+                if m in index:
+                    row[index[m]] += sign
+                elif W.get(m, 0) > 0:
+                    rhs -= sign * known[m]
+            rhs += extra(total, parts, unknown_area)
+            if row.any():
+                A.append(row)
+                b.append(rhs)
+        A = np.array(A) if A else np.zeros((0, len(hidden)))
+        # (2) linear algebra: no withheld S is a combination of the relations.
+        rank = np.linalg.matrix_rank(A) if len(A) else 0
+        for k, j in index.items():
+            e = np.zeros(len(hidden))
+            e[j] = 1
+            assert np.linalg.matrix_rank(np.vstack([A, e])) > rank, ("determined by the relations", question, answer, k)
+        # The true S satisfy the relations the reader writes (else the test would prove nothing).
+        truth = np.array([S.get(k, 0.0) for k in hidden])
+        if len(A):
+            assert np.allclose(A @ truth, b, atol=1e-6 * max(1.0, max(W.values()))), (question, answer)
+        # (3) linear programming with the answers' bounds.
+        if question == "freq":
+            continue  # public_rule's own question: its group cells are 0 % or 100 % by definition (docs/survey.md)
+        lo, hi = (1.0, float(len(LEVELS))) if statistic == "moyenne" else (0.0, 1.0)
+        bounds = [(lo * W[k], hi * W[k]) for k in hidden]
+        for k, j in index.items():
+            c = np.zeros(len(hidden))
+            c[j] = 1.0
+            low = linprog(c, A_eq=A if len(A) else None, b_eq=b if len(A) else None, bounds=bounds, method="highs")
+            high = linprog(-c, A_eq=A if len(A) else None, b_eq=b if len(A) else None, bounds=bounds, method="highs")
+            assert low.status == 0 and high.status == 0, (question, answer, k)
+            width = scale * (-high.fun - low.fun) / W[k]
+            if width > 1e-3:
+                continue
+            # Pinned: allowed only at an end of the range, when a line of the cell is at that end in
+            # every cell, published ones included (a published 0 % says it of the whole line: the
+            # attribute disclosure of docs/survey.md, not a suppression gap).
+            value = -high.fun / W[k]
+            assert abs(value - lo) < 1e-9 or abs(value - hi) < 1e-9, ("recovered", question, answer, k, scale * value)
+            end = lo if abs(value - lo) < 1e-9 else hi
+            assert any(k in [t] + p and all(abs(S.get(x, 0.0) - end * W.get(x, 0.0)) <= 1e-9 * max(1.0, W.get(x, 0.0))
+                                             for x in [t] + p) for t, p, _ in lines), ("pinned", question, answer, k)
+            pinned_at_end.append((question, answer, k))
+    return withheld_total, recovered_published
+
+
+@pytest.mark.parametrize("min_cell", [10, 25])
+def test_no_withheld_estimate_can_be_recovered(tmp_path, min_cell):
+    r, out = run(tmp_path, project_text(min_cell=min_cell), "--no-sheets", "--no-xlsx")
+    assert r.returncode == 0, r.stderr
+    answers = {row["code"]: row for row in read_csv("reponses.csv")}
+    withheld, checked = _check_no_recovery(out / "diagnostic.gpkg", answers)
+    assert withheld > 10, "the case must withhold cells"
+    assert checked > 0, "the relations must be checked on fully published lines"
