@@ -504,6 +504,7 @@ def test_trim_bounds_that_cannot_be_met_are_reported(tmp_path):
     problems = [p for p in dq if p["kind"] == "survey_trim_bounds_not_met"]
     assert len(problems) == 1 and problems[0]["severity"] == "warning"
     assert rk["bounds_message"] in problems[0]["message"]
+    assert "bornes d'écrêtage des poids non respectées (1 calage)" in r.stdout
     # The margins still win: weighted shares equal the census shares (independent check, numpy).
     weights = _weights(gpkg)
     answers = {row["code"]: row for row in read_csv("reponses.csv")}
