@@ -163,6 +163,15 @@ void print_survey(const territoire::Diagnostic& d, std::ostream& out) {
             << (converged == raking->rows.size() ? " convergé" : " NON convergé") << " en " << iterations
             << " itérations (écart restant " << gap_text << ") ; taille effective (Kish) " << french(effective, 0)
             << ", effet de plan " << french(effective > 0 ? static_cast<double>(n) / effective : 0, 2) << "\n";
+        std::size_t unmet = 0;  // trim bounds that cannot be met with the margins (docs/survey.md)
+        for (const auto& row : raking->rows) {
+            const auto& met = get(*raking, row, "bounds_met");
+            unmet += std::holds_alternative<bool>(met) && !std::get<bool>(met);
+        }
+        if (unmet) {
+            out << "  enquête : bornes d'écrêtage des poids non respectées (" << unmet
+                << (unmet > 1 ? " calages" : " calage") << ") : voir data_quality, survey_trim_bounds_not_met\n";
+        }
     }
     if (indicators) {
         std::size_t withheld = 0;

@@ -232,6 +232,7 @@ private:
     static constexpr double kZoomWidth = 420, kZoomHeight = 400;          // zoom on an area
 
     const Diagnostic& d_;
+    SurveySections survey_sections_{d_};  // issue 8: the survey_indicators rows indexed by area, once
     fs::path out_;
     sheets::TemplateSet templates_;
     const Table& actors_;
@@ -545,7 +546,7 @@ private:
         }
         data.set("has_places", places.empty() ? "" : "oui");
         data.lists["places"] = std::move(places);
-        add_survey_section(data, d_, id);  // issue 8: survey.cpp, enquete.html
+        survey_sections_.add(data, id);  // issue 8: survey.cpp, enquete.html
         const std::string href = area_href(id);
         write(href, "zone.html", data);
         // A diagnostic of places only does not repeat "0 acteur" 100 times in the index.

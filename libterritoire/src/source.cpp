@@ -2,8 +2,12 @@
 #include "source.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include <cpl_conv.h>
 
 #include "detail/csv.hpp"
 #include "detail/gdal.hpp"
@@ -110,6 +114,25 @@ SourceData read_delimited(const SourceSpec& spec) {
     return data;
 }
 
+// A GDAL configuration option set for the calling thread only, restored when it goes out of scope.
+class ThreadConfig {
+public:
+    ThreadConfig(const char* name, const char* value) : name_(name) {
+        if (!name_) return;
+        if (const char* old = CPLGetThreadLocalConfigOption(name_, nullptr)) old_ = old;
+        CPLSetThreadLocalConfigOption(name_, value);
+    }
+    ~ThreadConfig() {
+        if (name_) CPLSetThreadLocalConfigOption(name_, old_ ? old_->c_str() : nullptr);
+    }
+    ThreadConfig(const ThreadConfig&) = delete;
+    ThreadConfig& operator=(const ThreadConfig&) = delete;
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
 SourceData read_ogr(const SourceSpec& spec) {
     detail::ensure_gdal();
     detail::GdalErrorTrap trap;
@@ -119,6 +142,14 @@ SourceData read_ogr(const SourceSpec& spec) {
     // their own encoding, so the key is refused there rather than silently ignored.
     std::vector<std::string> open_options;
     if (!spec.encoding.empty()) open_options.push_back("ENCODING=" + spec.encoding);
+    // A spreadsheet's first row names the columns, as the project file's *_field keys expect. GDAL's
+    // XLSX and ODS drivers guess it otherwise, and take it for data when every column is text.
+    // GDAL 3.6 has no HEADERS open option for them (later versions add one): its configuration
+    // option, set for this thread only while the file is read.
+    std::string ext = spec.path.extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char* headers_option = ext == ".xlsx" || ext == ".xlsm" ? "OGR_XLSX_HEADERS" : ext == ".ods" ? "OGR_ODS_HEADERS" : nullptr;
+    const ThreadConfig force_headers(headers_option, "FORCE");
     std::vector<const char*> option_ptrs;
     for (const auto& o : open_options) option_ptrs.push_back(o.c_str());
     option_ptrs.push_back(nullptr);

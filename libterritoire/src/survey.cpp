@@ -332,8 +332,41 @@ private:
         }
     }
 
+    // The engine's defaults (survey_stats.hpp) unless the project file sets the key.
+    survey::RakingOptions raking_options() const {
+        survey::RakingOptions o;
+        if (spec_.tolerance) o.tolerance = *spec_.tolerance;
+        if (spec_.max_iterations) o.max_iterations = *spec_.max_iterations;
+        o.trim_low = spec_.trim_low;
+        o.trim_high = spec_.trim_high;
+        return o;
+    }
+
+    // The engine names a respondent « répondant k »: position k (from 1) in the vectors given to
+    // rake(), here `members` of one margin area, sorted by code. The user gets the survey file's
+    // line (or FID) and the respondent's code instead, and the column (weight_field or stratum).
+    InputError engine_error(const InputError& e, const std::string& area, const std::vector<std::size_t>& members) const {
+        const Location& where = e.where();
+        std::string message = e.what();
+        const std::string prefix = where.describe() + " : ";
+        if (!where.describe().empty() && message.compare(0, prefix.size(), prefix) == 0) message.erase(0, prefix.size());
+        const std::string tag = "répondant ";
+        if (where.feature.compare(0, tag.size(), tag) == 0) {
+            const auto k = detail::parse_number(where.feature.substr(tag.size()));
+            if (k && *k >= 1 && *k <= static_cast<double>(members.size())) {
+                const Respondent& r = respondents_[members[static_cast<std::size_t>(*k) - 1]];
+                const bool weight = std::find(spec_.strata.begin(), spec_.strata.end(), where.field) == spec_.strata.end();
+                const std::string field = weight ? (spec_.source.weight_field.empty() ? where.field : spec_.source.weight_field) : where.field;
+                return InputError(Location{spec_.source.path_as_written, data_.layer, r.record->ref + " (répondant « " + r.code + " »)", field},
+                                  "calage impossible : " + message);
+            }
+        }
+        return InputError(Location{spec_.margins_as_written, {}, area.empty() ? "" : "zone " + area, where.field},
+                          "calage impossible : " + message);
+    }
+
     void weight() {
-        const survey::RakingOptions options{spec_.tolerance, spec_.max_iterations, spec_.trim_low, spec_.trim_high};
+        const survey::RakingOptions options = raking_options();
         std::map<std::string, std::vector<std::size_t>> groups;  // margin area → respondents
         for (std::size_t i = 0; i < respondents_.size(); ++i) groups[margins_.per_area ? respondents_[i].area_id : ""].push_back(i);
         for (const auto& [area, margins] : margins_.by_area) {
@@ -354,13 +387,18 @@ private:
             try {
                 result = survey::rake(base, codes, margins, options);
             } catch (const InputError& e) {
-                throw InputError(Location{spec_.margins_as_written, {}, area.empty() ? "" : "zone " + area, {}},
-                                 std::string("calage impossible : ") + e.what());
+                throw engine_error(e, area, members);
             }
             if (!result.converged) {
                 problem(Severity::warning, "survey_raking_not_converged", area.empty() ? "" : "zone " + area, {},
                         "calage non convergé en " + std::to_string(result.iterations) + " itérations (écart restant " +
                             style::french_number(result.max_gap, 6) + ")");
+            }
+            if (!result.bounds_met) {
+                problem(Severity::warning, "survey_trim_bounds_not_met", area.empty() ? "" : "zone " + area, {},
+                        "bornes d'écrêtage des poids non respectées (rapport poids / poids moyen de " +
+                            style::french_number(result.min_weight_ratio, 2) + " à " + style::french_number(result.max_weight_ratio, 2) +
+                            ", étape gardée : " + std::to_string(result.kept_round) + ") : " + result.bounds_message);
             }
             for (std::size_t k = 0; k < members.size(); ++k) respondents_[members[k]].weight = result.weights[k];
             raking_.push_back({area, members, result});
@@ -401,11 +439,6 @@ private:
                 if (split) counts[row] = {answered[row][1].size(), answered[row][2].size(), answered[row][0].size()};
                 else counts[row] = {answered[row][0].size()};
             }
-            const auto withheld = survey::protect(counts, static_cast<std::size_t>(spec_.min_cell));
-            auto is_withheld = [&](std::size_t row, std::size_t g) {
-                const std::size_t col = split ? (g == 0 ? 2 : g - 1) : 0;
-                return bool(withheld[row][col]);
-            };
             // The statistics of the question: (answer, mean?, y per respondent).
             std::vector<std::tuple<std::string, bool, std::vector<double>>> stats;
             auto share_of = [&](const std::string& option) {
@@ -451,6 +484,12 @@ private:
                                 std::to_string(spec_.min_cell) + " répondants : regroupées sous « " + kRareAnswers + " » (libellés non publiés)");
                 }
             }
+            auto withheld = survey::protect(counts, static_cast<std::size_t>(spec_.min_cell));
+            secure_estimates(withheld, counts, answered, stats, question, split);
+            auto is_withheld = [&](std::size_t row, std::size_t g) {
+                const std::size_t col = split ? (g == 0 ? 2 : g - 1) : 0;
+                return bool(withheld[row][col]);
+            };
             for (const auto& [answer, mean, y] : stats) {
                 for (std::size_t row = 0; row < rows_.size(); ++row) {
                     for (std::size_t g = 0; g < ngroups; ++g) {
@@ -464,6 +503,101 @@ private:
                         c.estimate.n = yy.size();
                         cells_.push_back(c);
                         withheld_.push_back(is_withheld(row, g));
+                    }
+                }
+            }
+        }
+    }
+
+    // protect() works on the counts; the published n of every cell and the answers' range give the
+    // reader more about the ESTIMATES (docs/survey.md, « Ce qui est publié »). Along a line (an area's
+    // row: all = public + non-public [+ unknown group]; a group's column: territory = Σ areas), the
+    // weighted sums S = Σ w·y of the withheld cells are known together, by difference. A withheld
+    // cell is then recovered when it is the only unknown of a line (the others being published, of
+    // n = 0, or recovered), or pinned when all the withheld cells of a line sit at the same end of
+    // the answers' range (all 0 % or all 100 % of a share; all the lowest or all the highest level
+    // of a likert score): their sum is then at that end too, and so is each. This adds withheld
+    // cells (the published cell of the line with fewest respondents that breaks the deduction) until
+    // no withheld estimate can be deduced so, for any answer of the question. A pin that no
+    // published cell can break (every cell of the line at that end: a published 0 % says it of the
+    // whole line) is left, as the attribute disclosure of a published cell (docs/survey.md).
+    void secure_estimates(std::vector<std::vector<bool>>& withheld, const std::vector<std::vector<std::size_t>>& counts,
+                          const std::vector<std::vector<std::vector<std::size_t>>>& answered,
+                          const std::vector<std::tuple<std::string, bool, std::vector<double>>>& stats,
+                          const SurveyQuestion& question, bool split) const {
+        const std::size_t nrows = counts.size(), ncols = split ? 3 : 1;
+        auto members = [&](std::size_t row, std::size_t col) -> const std::vector<std::size_t>& {
+            return answered[row][split ? (col == 2 ? 0 : col + 1) : 0];
+        };
+        std::vector<std::vector<std::pair<std::size_t, std::size_t>>> lines;
+        if (split)
+            for (std::size_t r = 0; r < nrows; ++r) lines.push_back({{r, 0}, {r, 1}, {r, 2}});
+        for (std::size_t c = 0; c < ncols; ++c) {
+            lines.emplace_back();
+            for (std::size_t r = 0; r < nrows; ++r) lines.back().push_back({r, c});
+        }
+        // Per statistic, per cell: every answer at the low end (0 / level 1), at the high end.
+        struct Ends { std::vector<std::vector<bool>> low, high; };
+        std::vector<Ends> ends;
+        for (const auto& [answer, mean, y] : stats) {
+            const bool bounded = !mean || question.type == "likert";  // a number's range is unknown to the reader
+            const double lo = mean ? 1.0 : 0.0, hi = mean ? static_cast<double>(question.levels.size()) : 1.0;
+            Ends e{std::vector<std::vector<bool>>(nrows, std::vector<bool>(ncols)), std::vector<std::vector<bool>>(nrows, std::vector<bool>(ncols))};
+            for (std::size_t r = 0; r < nrows; ++r)
+                for (std::size_t c = 0; c < ncols; ++c) {
+                    bool all_lo = bounded, all_hi = bounded;
+                    for (std::size_t i : members(r, c)) {
+                        all_lo = all_lo && y[i] == lo;
+                        all_hi = all_hi && y[i] == hi;
+                    }
+                    e.low[r][c] = all_lo;
+                    e.high[r][c] = all_hi;
+                }
+            ends.push_back(std::move(e));
+        }
+        // The published cell of a line with fewest respondents (first on ties) among those `ok` accepts.
+        auto smallest_published = [&](const std::vector<std::pair<std::size_t, std::size_t>>& line, const auto& ok)
+            -> std::optional<std::pair<std::size_t, std::size_t>> {
+            std::optional<std::pair<std::size_t, std::size_t>> best;
+            for (const auto& [r, c] : line) {
+                if (withheld[r][c] || counts[r][c] == 0 || !ok(r, c)) continue;
+                if (!best || counts[r][c] < counts[best->first][best->second]) best = std::make_pair(r, c);
+            }
+            return best;
+        };
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::size_t s = 0; s < ends.size() && !changed; ++s) {
+                const Ends& e = ends[s];
+                std::vector<std::vector<bool>> known(nrows, std::vector<bool>(ncols));
+                for (std::size_t r = 0; r < nrows; ++r)
+                    for (std::size_t c = 0; c < ncols; ++c) known[r][c] = !withheld[r][c] || counts[r][c] == 0;
+                for (bool progress = true; progress && !changed;) {
+                    progress = false;
+                    for (const auto& line : lines) {
+                        std::vector<std::pair<std::size_t, std::size_t>> unknown;
+                        for (const auto& [r, c] : line)
+                            if (!known[r][c]) unknown.push_back({r, c});
+                        if (unknown.empty()) continue;
+                        bool all_low = true, all_high = true;
+                        for (const auto& [r, c] : unknown) {
+                            all_low = all_low && e.low[r][c];
+                            all_high = all_high && e.high[r][c];
+                        }
+                        if (unknown.size() >= 2 && !all_low && !all_high) continue;
+                        // Recovered (one unknown) or pinned (all at one end): withhold a cell that breaks it.
+                        const auto pick = smallest_published(line, [&](std::size_t r, std::size_t c) {
+                            return unknown.size() == 1 || (all_low ? !e.low[r][c] : !e.high[r][c]);
+                        });
+                        if (pick) {
+                            withheld[pick->first][pick->second] = true;
+                            changed = true;
+                            break;
+                        }
+                        // Nothing to withhold here: the line's published cells say it all (or, for a
+                        // single unknown, it rests on such pins): the reader knows these cells.
+                        for (const auto& [r, c] : unknown) known[r][c] = true;
+                        progress = true;
                     }
                 }
             }
@@ -496,7 +630,10 @@ private:
         const auto it = area_names_.find(id);
         return it == area_names_.end() ? id : it->second;
     }
-    static Value pct(double share) { return Value(100.0 * share); }
+    static Value pct(double share) { return finite(100.0 * share); }
+    // The engine gives NaN where nothing can be estimated (no respondent, Σw = 0, the interval of a
+    // mean of one respondent): tables get NULL, never NaN (invalid JSON, « nan » in a workbook).
+    static Value finite(double v) { return std::isfinite(v) ? Value(v) : Value(); }
 
     void tables() {
         std::vector<Table> out;
@@ -533,11 +670,11 @@ private:
                 const SurveyQuestion& q = spec_.questions[c.question];
                 const std::string& area = rows_[c.row];
                 const double scale = c.mean ? 1.0 : 100.0;
-                const bool hidden = withheld_[k] || c.estimate.n == 0;
+                const bool hidden = withheld_[k] || c.estimate.n == 0 || !std::isfinite(c.estimate.estimate);
                 t.rows.push_back({q.name, q.label, opt_text(c.answer), std::string(c.mean ? "moyenne" : "proportion"), opt_text(area),
                                   area.empty() ? std::string(kTerritoryName) : area_name(area), std::string(kGroups[c.group]),
-                                  count_value(c.estimate.n), hidden ? Value() : Value(scale * c.estimate.estimate),
-                                  hidden ? Value() : Value(scale * c.estimate.ci_low), hidden ? Value() : Value(scale * c.estimate.ci_high),
+                                  count_value(c.estimate.n), hidden ? Value() : finite(scale * c.estimate.estimate),
+                                  hidden ? Value() : finite(scale * c.estimate.ci_low), hidden ? Value() : finite(scale * c.estimate.ci_high),
                                   Value(bool(withheld_[k]))});
             }
             out.push_back(std::move(t));
@@ -593,13 +730,23 @@ private:
             add_field(t, "weight_max", FieldType::real, "Poids maximal");
             add_field(t, "tolerance", FieldType::real, "Tolérance demandée");
             add_field(t, "max_iterations", FieldType::integer, "Itérations au plus");
+            // Trimming (docs/survey-method.md): whether the bounds were met, and which round was kept.
+            add_field(t, "trim_low", FieldType::real, "Borne basse (poids / poids moyen)");
+            add_field(t, "trim_high", FieldType::real, "Borne haute (poids / poids moyen)");
+            add_field(t, "bounds_met", FieldType::boolean, "Bornes respectées");
+            add_field(t, "kept_round", FieldType::integer, "Étape d'écrêtage gardée");
+            add_field(t, "bounds_message", FieldType::text, "Pourquoi les bornes ne sont pas respectées");
+            const survey::RakingOptions options = raking_options();
             for (const auto& rk : raking_) {
                 const auto& w = rk.result.weights;
                 const auto [lo, hi] = std::minmax_element(w.begin(), w.end());
                 t.rows.push_back({opt_text(rk.area), count_value(rk.members.size()), Value(static_cast<std::int64_t>(rk.result.iterations)),
-                                  Value(rk.result.converged), rk.result.max_gap, rk.result.effective_n, rk.result.design_effect,
-                                  w.empty() ? Value() : Value(*lo), w.empty() ? Value() : Value(*hi), spec_.tolerance,
-                                  Value(static_cast<std::int64_t>(spec_.max_iterations))});
+                                  Value(rk.result.converged), finite(rk.result.max_gap), finite(rk.result.effective_n), finite(rk.result.design_effect),
+                                  w.empty() ? Value() : Value(*lo), w.empty() ? Value() : Value(*hi), options.tolerance,
+                                  Value(static_cast<std::int64_t>(options.max_iterations)),
+                                  options.trim_low ? Value(*options.trim_low) : Value(), options.trim_high ? Value(*options.trim_high) : Value(),
+                                  Value(rk.result.bounds_met), Value(static_cast<std::int64_t>(rk.result.kept_round)),
+                                  opt_text(rk.result.bounds_message)});
             }
             out.push_back(std::move(t));
         }
@@ -670,7 +817,7 @@ private:
             add_to(areas, name, FieldType::real, alias, [&](const std::string& id) -> Value {
                 const auto k = find(id);
                 if (!k || withheld_[*k] || cells_[*k].estimate.n == 0) return {};
-                return (mean ? 1.0 : 100.0) * cells_[*k].estimate.estimate;
+                return finite((mean ? 1.0 : 100.0) * cells_[*k].estimate.estimate);
             });
             add_to(sheet, name, FieldType::text, alias, [&](const std::string& id) -> Value {
                 const auto k = find(id);
@@ -698,8 +845,11 @@ public:
             for (std::size_t p; (p = t.find("\u00a0")) != std::string::npos;) t.replace(p, 2, " ");
             return t;
         };
-        return number(s * e.estimate) + unit + " (IC 95 % : " + number(s * e.ci_low) + " à " + number(s * e.ci_high) + unit + " ; " +
-               std::to_string(e.n) + " répondant" + (e.n > 1 ? "s" : "") + ")";
+        const std::string people = std::to_string(e.n) + " répondant" + (e.n > 1 ? "s" : "") + ")";
+        if (!std::isfinite(e.estimate)) return "pas d'estimation (" + people;
+        if (!std::isfinite(e.ci_low) || !std::isfinite(e.ci_high))
+            return number(s * e.estimate) + unit + " (IC 95 % non calculable ; " + people;
+        return number(s * e.estimate) + unit + " (IC 95 % : " + number(s * e.ci_low) + " à " + number(s * e.ci_high) + unit + " ; " + people;
     }
 
 private:
@@ -759,25 +909,38 @@ std::string mean_label(const SurveySpec& spec, const std::string& question) {
 }
 }  // namespace
 
-void add_survey_section(sheets::TemplateData& data, const Diagnostic& d, const std::string& area_id) {
-    const Table* t = nullptr;
+SurveySections::SurveySections(const Diagnostic& d) : d_(d) {
     for (const auto& table : d.tables)
-        if (table.name == "survey_indicators") t = &table;
+        if (table.name == "survey_indicators") table_ = &table;
+    if (!table_) return;
+    const int f_area = table_->field_index("area_id");
+    for (std::size_t r = 0; r < table_->rows.size(); ++r) {
+        const auto* id = std::get_if<std::string>(&table_->rows[r][static_cast<std::size_t>(f_area)]);
+        if (id) rows_by_area_[*id].push_back(r);  // the territory's rows (area_id NULL) have no page
+    }
+}
+
+void SurveySections::add(sheets::TemplateData& data, const std::string& area_id) const {
+    const Diagnostic& d = d_;
+    const Table* t = table_;
     data.set("has_survey", "");
     data.set("survey_min_cell", d.project.survey ? std::to_string(d.project.survey->min_cell) : "");
     data.set("survey_has_groups", d.project.survey && !d.project.survey->public_rule.empty() ? "oui" : "");
     if (!t) return;
-    const int f_area = t->field_index("area_id"), f_q = t->field_index("question_label"), f_answer = t->field_index("answer"),
+    const auto found = rows_by_area_.find(area_id);
+    if (found == rows_by_area_.end()) return;
+    const int f_q = t->field_index("question_label"), f_answer = t->field_index("answer"),
               f_stat = t->field_index("statistic"), f_group = t->field_index("group"), f_n = t->field_index("n"),
               f_est = t->field_index("estimate"), f_lo = t->field_index("ci_low"), f_hi = t->field_index("ci_high"),
               f_w = t->field_index("withheld"), f_qname = t->field_index("question");
     auto text = [](const Value& v) { const auto* s = std::get_if<std::string>(&v); return s ? *s : std::string(); };
-    auto num = [](const Value& v) { const auto* x = std::get_if<double>(&v); return x ? *x : 0.0; };
+    // NULL (withheld, or nothing to estimate) reads NaN: describe_estimate says so rather than « 0 ».
+    auto num = [](const Value& v) { const auto* x = std::get_if<double>(&v); return x ? *x : std::nan(""); };
     std::vector<sheets::TemplateData> rows;
     std::map<std::pair<std::string, std::string>, std::size_t> index;  // (question, answer) → row
     std::string last_question;
-    for (const auto& row : t->rows) {
-        if (text(row[static_cast<std::size_t>(f_area)]) != area_id) continue;
+    for (const std::size_t r : found->second) {
+        const auto& row = t->rows[r];
         const std::string question = text(row[static_cast<std::size_t>(f_q)]);
         const bool mean = text(row[static_cast<std::size_t>(f_stat)]) == "moyenne";
         const std::string answer = mean ? mean_label(*d.project.survey, text(row[static_cast<std::size_t>(f_qname)]))

@@ -4,6 +4,10 @@
 // Internal.
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "html_template.hpp"
 #include "workspace.hpp"
 
@@ -14,8 +18,19 @@ namespace territoire {
 /// Throws InputError / ProjectError when the survey cannot be used (docs/survey.md lists them).
 void build_survey(Workspace& ws, Diagnostic& d);
 
-/// The survey section of an area's sheet (data/templates/sheets/enquete.html): sets `has_survey`
-/// and the list `survey_rows` from the survey_indicators table. Withheld cells read « non publié ».
-void add_survey_section(sheets::TemplateData& data, const Diagnostic& d, const std::string& area_id);
+/// The survey section of the area sheets (data/templates/sheets/enquete.html), from the
+/// survey_indicators table, indexed by area once (not scanned per page). Withheld cells read
+/// « non publié ».
+class SurveySections {
+public:
+    explicit SurveySections(const Diagnostic& d);
+    /// Sets `has_survey` and the list `survey_rows` of one area's page.
+    void add(sheets::TemplateData& data, const std::string& area_id) const;
+
+private:
+    const Diagnostic& d_;
+    const Table* table_ = nullptr;
+    std::map<std::string, std::vector<std::size_t>> rows_by_area_;  // area_id → rows, in table order
+};
 
 }  // namespace territoire

@@ -152,8 +152,8 @@ struct SurveySpec {
     std::string public_rule;            ///< who counts as "public" (survey_rule.hpp syntax)
     int public_rule_line = 0;
     int min_cell = 10;
-    double tolerance = 1e-6;
-    int max_iterations = 100;
+    std::optional<double> tolerance;    ///< unset: the engine's default (survey::RakingOptions, 1e-6)
+    std::optional<int> max_iterations;  ///< unset: the engine's default (survey::RakingOptions, 1000)
     std::optional<double> trim_low;
     std::optional<double> trim_high;
     std::string consent_field;          ///< free text carried only for respondents who consented
