@@ -477,9 +477,16 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
             off_main += snap.component != 1;
         }
         if (far) {
-            d.problems.report(source_problem(pop_source, Severity::info, "far_from_network", {}, {},
-                                             std::to_string(far) + " carreau(x) à plus de 250 m de la rue la plus proche "
-                                             "(ce trajet jusqu'à la rue est compté en ligne droite)"));
+            // Most cells far from every street: the extract does not cover the territory (a wrong
+            // file, or a clip too small); the measures would then say "nobody reaches anything".
+            const bool most = far * 2 > router->origin_snaps().size();
+            d.problems.report(source_problem(
+                pop_source, most ? Severity::warning : Severity::info, "far_from_network", {}, {},
+                std::to_string(far) + " carreau(x) à plus de 250 m de la rue la plus proche "
+                "(ce trajet jusqu'à la rue est compté en ligne droite)" +
+                    std::string(most ? " : plus de la moitié des carreaux sont loin de toute rue ; l'extrait de rues "
+                                       "couvre-t-il bien le territoire ?"
+                                     : "")));
         }
         if (off_main) {
             d.problems.report(source_problem(streets, Severity::info, "cells_off_main_network", {}, {},
@@ -708,7 +715,8 @@ AccessOutcome build_access(Workspace& ws, Diagnostic& d) {
     add("speed_kmh", "", "Vitesse de marche (km/h)", m_per_min * 60 / 1000);
     add("max_minutes", "", "Temps maximal cherché (min)", spec.max_minutes);
     add("catchment_minutes", "", "Rayon du bassin 2SFCA (min)", spec.catchment_minutes);
-    add("decay", "", "Pondération 2SFCA", {}, std::string(decay == access::Decay::step ? "step" : "gaussian"));
+    add("decay", "", "Pondération 2SFCA", {}, std::string(decay == access::Decay::step ? "palier (2SFCA classique, step)"
+                                                                                  : "gaussienne (2SFCA amélioré, gaussian)"));
     add("uses_network", "", "Réseau de rues (1) ou ligne droite (0)", network ? 1.0 : 0.0);
     add("n_cells", "", "Carreaux de population", static_cast<double>(cells.size()));
     add("population", "", "Habitants des carreaux", total_population);
