@@ -110,15 +110,19 @@ void load_items(Workspace& ws, Diagnostic& d, const SourceSpec& spec, const Sour
         // Codes and quality are looked at for the records kept only: a national file filtered to the
         // territory would otherwise report every record of the country.
         if (cat_col >= 0 && !spec.crosswalk.empty() && !category_missing) {
-            // Official code → kind or family and domain (docs/presets.md); unknown codes kept as written.
+            // Official code → kind or family and domain (docs/presets.md). An unknown code reads
+            // « non classé (<code>) »: a bare number would reach legends, maps and sheets, and the
+            // code stays visible for the consultant to look up.
             if (const CrosswalkEntry* e = crosswalk.find(item.category)) {
                 const std::string& mapped = rules.place ? e->kind : e->family;
                 item.category = !mapped.empty() ? mapped : !e->label.empty() ? e->label : item.category;
                 item.domain = e->domain;
             } else {
+                const std::string code = item.category;
+                item.category = unclassified_category(code);
                 problem(Severity::warning, "unknown_code", rules.category_field,
-                        "code « " + item.category + " » absent de la table de correspondance « " + crosswalk.file() +
-                            " » : valeur gardée telle quelle");
+                        "code « " + code + " » absent de la table de correspondance « " + crosswalk.file() +
+                            " » : classé « " + item.category + " »");
             }
         }
         if (domain_col >= 0 && item.domain.empty()) {  // the crosswalk's vocabulary first

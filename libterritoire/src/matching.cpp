@@ -308,7 +308,7 @@ bool better_location(const T& kept, const T& other) {
 
 struct Edge {
     std::size_t a = 0, b = 0;          // record indices, a < b
-    std::string rule;                  // id:<kind>[+<kind>] | name_distance | override
+    std::string rule;                  // id:<kind>[+<kind>] | name_distance | name_commune | override
     std::optional<double> score, distance_m;
     bool accepted = false;             // automatic: decided "same"
     std::string reason;                // why not accepted (French)
@@ -449,6 +449,58 @@ void match_collection(Diagnostic& d, std::vector<T>& items, const std::vector<So
                         edges.emplace(std::pair{i, j}, std::move(e));
                     }
                 }
+        }
+    }
+
+    // (c) A record placed at its commune only takes no part in (b), but a close name in the same
+    // area is still shown to the consultant: never merged automatically, settled by the override file.
+    // Only records sharing a word, or the first three letters of a long word (the fuzzy words of
+    // token_similarity), are scored: a commune of thousands of records is not compared pair by pair.
+    if (several_sources) {
+        auto keys_of = [](const Rec& r) {
+            std::set<std::string> keys;
+            for (const auto& t : r.tokens) {
+                keys.insert("w:" + t);
+                if (t.size() >= 5) keys.insert("p:" + t.substr(0, 3));
+            }
+            return keys;
+        };
+        std::map<std::string, std::map<std::string, std::vector<std::size_t>>> by_area;  // area → key → records
+        std::map<std::string, std::vector<std::size_t>> commune_only;                      // area → such records
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (items[i].area_id.empty() || recs[i].tokens.empty()) continue;
+            for (const auto& k : keys_of(recs[i])) by_area[items[i].area_id][k].push_back(i);
+            if (recs[i].commune_only) commune_only[items[i].area_id].push_back(i);
+        }
+        for (const auto& [area, list] : commune_only) {
+            const auto& index = by_area[area];
+            for (const std::size_t i : list) {
+                std::set<std::size_t> others;
+                for (const auto& k : keys_of(recs[i]))
+                    for (const std::size_t j : index.at(k))
+                        if (j != i && recs[j].source != recs[i].source) others.insert(j);
+                for (const std::size_t j : others) {
+                    const std::pair<std::size_t, std::size_t> key{std::min(i, j), std::max(i, j)};
+                    if (edges.count(key)) continue;  // an identifier pair, or met from the other record
+                    const double score = matching::token_similarity(recs[i].tokens, recs[j].tokens);
+                    if (score < cfg.grey_zone || score <= 0) continue;
+                    Edge e;
+                    e.a = key.first, e.b = key.second, e.rule = "name_commune", e.score = score;
+                    e.distance_m = distance(key.first, key.second);
+                    e.reason = "fiche placée à sa commune seulement : à vérifier";
+                    if (const std::string c = conflicts(key.first, key.second); !c.empty()) {
+                        if (score < cfg.name_similarity) continue;  // as in (b)
+                        e.reason += " ; identifiants différents (" + c + ")";
+                        e.suggested = "different";
+                    } else if (score < cfg.name_similarity) {
+                        e.reason += " ; noms assez proches seulement";
+                        e.suggested = score >= (cfg.grey_zone + cfg.name_similarity) / 2 ? "same" : "different";
+                    } else {
+                        e.suggested = "same";
+                    }
+                    edges.emplace(key, std::move(e));
+                }
+            }
         }
     }
 

@@ -380,4 +380,6 @@ const CrosswalkEntry* Crosswalk::find(const std::string& code) const {
     return nullptr;
 }
 
+std::string unclassified_category(const std::string& code) { return "non classé (" + code + ")"; }
+
 }  // namespace territoire

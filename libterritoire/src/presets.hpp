@@ -56,4 +56,8 @@ private:
     std::map<std::string, CrosswalkEntry> entries_;  // by normalised code
 };
 
+/// The kind or family given to a code absent from the crosswalk: « non classé (<code>) », the code
+/// kept visible (docs/presets.md).
+std::string unclassified_category(const std::string& code);
+
 }  // namespace territoire

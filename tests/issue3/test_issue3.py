@@ -146,15 +146,72 @@ def test_duplicates_are_merged_with_their_provenance(out):
     assert actors['INV-02']['area_id'] == '79202'
 
 
-def test_a_commune_precision_association_is_not_merged_by_name(out):
+def name_words(name):
+    """The words a name is compared on (docs/matching.md §4), written again here: accents folded,
+    lower case, split on anything not a letter or digit, articles and legal forms dropped."""
+    import re
+    import unicodedata
+    folded = unicodedata.normalize('NFKD', name).encode('ascii', 'ignore').decode().lower()
+    stop = {'le', 'la', 'les', 'l', 'de', 'du', 'des', 'd', 'et', 'en', 'a', 'au', 'aux', 'association'}
+    return {w for w in re.split(r'[^a-z0-9]+', folded) if len(w) >= 2 and w not in stop}
+
+
+def test_a_commune_precision_association_is_listed_not_merged(out):
     """INV-04 has the same name as W792000005 and stands within distance_m (150 m) of the commune
-    point where W792000005 is placed: that point says nothing of where the association is, so no merge
-    and no candidate (docs/matching.md §3)."""
+    point where W792000005 is placed: that point says nothing of where the association is, so no
+    automatic merge, but the pair is listed for the consultant (rule name_commune, docs/matching.md §9)."""
     actors = {a['actor_id']: a for a in layer(out, 'actors')}
     a, b = actors['INV-04'], actors['W792000005']
+    assert a['area_id'] == b['area_id'] == '79329'
     assert math.dist(a['xy'], b['xy']) < 150
-    pairs = {(c['id_a'], c['id_b']) for c in layer(out, 'match_candidates')}
-    assert ('INV-04', 'W792000005') not in pairs and ('W792000005', 'INV-04') not in pairs
+    rows = [c for c in layer(out, 'match_candidates') if {c['id_a'], c['id_b']} == {'INV-04', 'W792000005'}]
+    assert len(rows) == 1
+    c = rows[0]
+    assert c['rule'] == 'name_commune'
+    assert c['reason'] == 'fiche placée à sa commune seulement : à vérifier'
+    assert c['suggested'] == 'same' and not c['decision']
+    # Same words once folded: {code, inconnu} on both sides → score 1 (Jaccard 1, overlap 1).
+    wa, wb = name_words(a['name']), name_words(b['name'])
+    assert wa == wb == {'code', 'inconnu'}
+    assert c['score'] == pytest.approx(1.0)
+    assert c['distance_m'] == pytest.approx(math.dist(a['xy'], b['xy']), abs=0.01)
+    ambiguous = [q for q in layer(out, 'data_quality') if q['kind'] == 'match_ambiguous']
+    assert any('INV-04' in q['message'] and 'W792000005' in q['message'] for q in ambiguous)
+
+
+def test_an_override_same_merges_the_commune_precision_pair(tmp_path):
+    """The consultant answers `same` in the override file: the next run merges W792000005 into
+    INV-04, whose own precise point is kept."""
+    binary = os.environ.get('TERRITOIRE_BIN')
+    if not binary:
+        pytest.skip('TERRITOIRE_BIN is not set')
+    lines = []
+    for line in PROJECT.read_text(encoding='utf-8').splitlines():
+        if line.startswith('path = "'):
+            rel = line[len('path = "'):-1]
+            line = 'path = "' + (PROJECT.parent / rel).resolve().as_posix() + '"'
+        lines.append(line)
+    lines += ['', '[matching]', 'overrides = "doublons.csv"', '']
+    (tmp_path / 'project.toml').write_text('\n'.join(lines), encoding='utf-8')
+    (tmp_path / 'doublons.csv').write_text('id_a;id_b;decision\nINV-04;W792000005;same\n', encoding='utf-8')
+    env = dict(os.environ)
+    env.setdefault('TERRITOIRE_DATA_DIR', str(REPO / 'data'))
+    subprocess.run([binary, 'run', str(tmp_path / 'project.toml'), '-o', str(tmp_path / 'out'),
+                    '--no-maps', '--no-sheets', '--no-xlsx'], check=True, capture_output=True, text=True, env=env)
+    out = tmp_path / 'out'
+    actors = {a['actor_id']: a for a in layer(out, 'actors')}
+    assert 'W792000005' not in actors
+    merged = sorted((r['record_id'], r['source'], r['rule']) for r in layer(out, 'actor_sources')
+                    if r['actor_id'] == 'INV-04')
+    assert merged == [('INV-04', 'inventaire', 'kept'), ('W792000005', 'rna_waldec', 'override')]
+    # The inventory's point (coordinates, not the commune's) is kept: pyproj from the CSV.
+    with open(DATA / 'issue3' / 'inventaire.csv', encoding='utf-8', newline='') as f:
+        inv = {r['id']: r for r in csv.DictReader(f, delimiter=';')}
+    x, y = TO_L93.transform(float(inv['INV-04']['longitude']), float(inv['INV-04']['latitude']))
+    assert actors['INV-04']['xy'] == pytest.approx((x, y), abs=0.01)
+    assert actors['INV-04']['location_method'] == 'coordinates'
+    rows = [c for c in layer(out, 'match_candidates') if {c['id_a'], c['id_b']} == {'INV-04', 'W792000005'}]
+    assert len(rows) == 1 and rows[0]['decision'] == 'same'
 
 
 def test_basilic_places_are_located(out):

@@ -114,8 +114,8 @@ preset = "basilic"
     assert by_name['Médiathèque de Bressuire']['capacity_unit'] == 'm²'
     assert by_name['Médiathèque de Bressuire']['kind'] == 'bibliothèque'
     assert by_name['Médiathèque de Bressuire']['domain'] == 'livre et lecture'
-    # Unknown type: kept as written, its domain from the file's Domaine column.
-    assert by_name['Kiosque à musique de Melle']['kind'] == 'Kiosque'
+    # Unknown type: « non classé (<type>) », its domain from the file's Domaine column.
+    assert by_name['Kiosque à musique de Melle']['kind'] == 'non classé (Kiosque)'
     assert by_name['Kiosque à musique de Melle']['domain'] == 'Musique'
     # Communes: shapely on the same polygons, from the fixture's own coordinates.
     with open(FIXTURES / 'basilic-affichage.csv', encoding='utf-8-sig', newline='') as f:
@@ -182,7 +182,8 @@ def test_rna_waldec_latin1_multiline_and_dissolved(fixture_run):
     assert waldec['W792000002']['name'] == 'THÉÂTRE DU PUITS'
     assert waldec['W792000001']['family'] == 'musique'              # 006030
     assert waldec['W792000004']['domain'] == 'patrimoine'           # 010015
-    assert waldec['W792000005']['family'] == '999999'               # unknown, kept as written
+    assert waldec['W792000005']['family'] == 'non classé (999999)'  # unknown: the code kept visible
+    assert not waldec['W792000005']['domain']                       # no domain for an unknown code
     assert all(a['location_method'] == 'ban' for a in waldec.values())  # placed with [geocoding]
     problems = rows(fixture_run / 'diagnostic.gpkg',
                     "SELECT source, message FROM data_quality WHERE kind = 'dissolved' ORDER BY source")
@@ -408,7 +409,7 @@ crosswalk = "grille.csv"
     run(cli, tmp_path / 'p.toml', tmp_path / 'out', '--no-maps', '--no-sheets', '--no-xlsx')
     fam = {r['actor_id']: r['family'] for r in rows(tmp_path / 'out' / 'diagnostic.gpkg', 'SELECT * FROM actors')}
     assert fam == {'W792000001': 'Culture', 'W792000002': 'Culture', 'W792000004': 'Culture',
-                   'W792000005': '999999'}
+                   'W792000005': 'non classé (999999)'}
 
 
 # --- BPE and IRIS ------------------------------------------------------------------------------

@@ -350,7 +350,20 @@ TEST_CASE("matching: records placed at their commune are not matched by name and
     REQUIRE(actor(d, "W1"));
     REQUIRE(actor(d, "I1"));
     CHECK(actor(d, "W1")->sources.empty());
-    for (const auto& c : d.match_candidates) CHECK_FALSE((c.id_a == "W1" || c.id_b == "W1"));
+    // ... but listed for the consultant (rule name_commune): same area, same name.
+    std::size_t w1_rows = 0;
+    for (const auto& c : d.match_candidates) {
+        if (c.id_a != "W1" && c.id_b != "W1") continue;
+        ++w1_rows;
+        CHECK(std::minmax(c.id_a, c.id_b) == std::minmax(std::string("W1"), std::string("I1")));
+        CHECK(c.rule == "name_commune");
+        CHECK(c.reason == "fiche placée à sa commune seulement : à vérifier");
+        CHECK(c.suggested == "same");
+        CHECK(c.decision.empty());
+        CHECK(*c.score == 1);
+        CHECK(*c.distance_m == 10);
+    }
+    CHECK(w1_rows == 1);
 
     const Actor* w2 = actor(d, "W2");
     REQUIRE(w2);
@@ -370,4 +383,101 @@ TEST_CASE("matching: records placed at their commune are not matched by name and
     REQUIRE(w3->sources.size() == 2);
     CHECK(w3->sources[1].rule == "name_distance");
     CHECK(w3->location->x == 9000);  // a street-precision point is kept: not replaced
+}
+
+// Pairs with a record placed at its commune only (docs/matching.md §9): listed, never merged
+// automatically, whatever the score; only in one area, between sources, from the grey zone on;
+// an override "same" merges them on the next run. Scores worked out by hand from the token sets
+// (mean of Jaccard and overlap, docs/matching.md §4).
+TEST_CASE("matching: commune-precision pairs are listed for the consultant and settled by overrides", "[matching]") {
+    const fs::path dir = fs::temp_directory_path() / ("territoire-unit-tests-" + std::to_string(::getpid())) / "commune-pairs";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    auto run = [&](const std::string& overrides) {
+        Diagnostic d;
+        for (const char* name : {"inventaire", "rna"}) {
+            SourceSpec s;
+            s.block = "actors";
+            s.name = name;
+            d.project.actors.push_back(s);
+        }
+        if (!overrides.empty()) {
+            std::ofstream(dir / "doublons.csv", std::ios::binary) << overrides;
+            d.project.matching.overrides = dir / "doublons.csv";
+            d.project.matching.overrides_as_written = "doublons.csv";
+        }
+        auto make = [&](const std::string& id, const std::string& name, const std::string& source, double x,
+                        const std::string& area, bool commune, std::map<std::string, std::string> ids = {}) {
+            Actor a;
+            a.id = id;
+            a.name = name;
+            a.family = "musique";
+            a.location = Point{x, 1000};
+            a.area_id = area;
+            a.provenance = Provenance{source, "ligne 2", commune ? "ban" : "coordinates", {}, commune ? "commune" : "", {}};
+            a.identifiers = std::move(ids);
+            d.actors.push_back(std::move(a));
+        };
+        // {chorale, marais} / {chorale, marais, sevre}: m = 2, (2/3 + 1) / 2 = 0.833 ≥ 0.75 → same.
+        make("I1", "Chorale du Marais", "inventaire", 1000, "A", false);
+        make("W1", "Chorale des Marais de Sèvre", "rna", 1040, "A", true);
+        // {fanfare, gatine, niort} / {fanfare, gatine, jeunes, parthenay}: m = 2, (2/5 + 2/3) / 2 = 0.533:
+        // grey zone, below its middle 0.625 → different.
+        make("I2", "Fanfare Gâtine Niort", "inventaire", 2000, "A", false);
+        make("W2", "Fanfare des jeunes de Gâtine Parthenay", "rna", 2000, "A", true);
+        // {harmonie, bocage} / {harmonie, gatine}: m = 1, (1/3 + 1/2) / 2 = 0.417 < 0.5 → not listed.
+        make("I3", "Harmonie du Bocage", "inventaire", 3000, "A", false);
+        make("W3", "Harmonie de Gâtine", "rna", 3000, "A", true);
+        // Same name, other area → not listed.
+        make("W4", "Chorale du Marais", "rna", 1000, "B", true);
+        // Same name, same source as W1 → not listed (a source is not matched with itself).
+        make("W5", "Chorale des Marais de Sèvre", "rna", 1000, "A", true);
+        // Same name in one area but different SIRETs: listed, suggested different.
+        make("I6", "Cercle Celtique", "inventaire", 6000, "A", false, {{"siret", "12345678900011"}});
+        make("W6", "Cercle Celtique", "rna", 6000, "A", true, {{"siret", "98765432100011"}});
+        Workspace ws("EPSG:2154");
+        build_matching(ws, d);
+        return d;
+    };
+
+    const Diagnostic first = run("");
+    std::map<std::pair<std::string, std::string>, const MatchCandidate*> listed;
+    for (const auto& c : first.match_candidates) listed[std::minmax(c.id_a, c.id_b)] = &c;
+    using P = std::pair<std::string, std::string>;
+    CHECK(listed.size() == 4);
+    REQUIRE(listed.count(P{"I1", "W1"}));
+    REQUIRE(listed.count(P{"I1", "W5"}));
+    REQUIRE(listed.count(P{"I2", "W2"}));
+    REQUIRE(listed.count(P{"I6", "W6"}));
+    const MatchCandidate& c1 = *listed.at(P{"I1", "W1"});
+    CHECK(c1.rule == "name_commune");
+    CHECK(c1.reason == "fiche placée à sa commune seulement : à vérifier");
+    CHECK(c1.suggested == "same");
+    CHECK(*c1.score == Approx(5.0 / 6));
+    CHECK(*c1.distance_m == Approx(40));
+    CHECK(listed.at(P{"I2", "W2"})->suggested == "different");
+    CHECK(*listed.at(P{"I2", "W2"})->score == Approx((2.0 / 5 + 2.0 / 3) / 2));
+    CHECK_THAT(listed.at(P{"I2", "W2"})->reason, Contains("noms assez proches seulement"));
+    CHECK(listed.at(P{"I6", "W6"})->suggested == "different");
+    CHECK_THAT(listed.at(P{"I6", "W6"})->reason, Contains("identifiants différents"));
+    CHECK(first.actors.size() == 10);  // nothing merged automatically
+    for (const auto& a : first.actors) CHECK(a.sources.empty());
+    CHECK(count_kind(first, "match_ambiguous") == 4);
+
+    // The consultant says I1 and W1 are the same: merged on the next run, into the inventory's record
+    // (first source), which keeps its own precise point.
+    const Diagnostic second = run("id_a;id_b;decision\nW1;I1;same\nI1;W5;different\n");
+    const Actor* i1 = actor(second, "I1");
+    REQUIRE(i1);
+    CHECK_FALSE(actor(second, "W1"));
+    CHECK(actor(second, "W5"));
+    CHECK(source_ids(i1->sources) == std::set<std::string>{"I1", "W1"});
+    CHECK(i1->sources[1].rule == "override");
+    CHECK(i1->location->x == 1000);
+    CHECK(second.actor_aliases.at("W1") == "I1");
+    std::map<P, std::string> decided;
+    for (const auto& c : second.match_candidates) decided[std::minmax(c.id_a, c.id_b)] = c.decision;
+    CHECK(decided.at(P{"I1", "W1"}) == "same");
+    CHECK(decided.at(P{"I1", "W5"}) == "different");
+    fs::remove_all(dir);
 }

@@ -10,7 +10,8 @@ the BAN extract of ../ban:
   INV-03  Société d'histoire…        same RNA id as W792000004            → merged (id:rna)
   INV-04  Association au code inconnu  ~40 m from the point of Thouars where W792000005 is placed
                                      at commune precision (its street is not in the BAN) → NOT merged:
-                                     a commune-precision record takes no part in the name rule
+                                     a commune-precision record takes no part in the name rule; the
+                                     pair is listed in match_candidates (name_commune) to be settled
   INV-05  Les Tréteaux de Bressuire  no counterpart
 
 The `courriel` column is personal (a contact's e-mail): the project never maps it; the privacy
