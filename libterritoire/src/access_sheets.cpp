@@ -114,9 +114,14 @@ void AccessSections::add_contrast(sheets::TemplateData& data) const {
     const Table& t = *contrast_;
     const int kind = t.field_index("kind"), label = t.field_index("label"), a = t.field_index("value_a"),
               b = t.field_index("value_b"), ratio = t.field_index("ratio_a_b"), note = t.field_index("note");
-    auto num = [&](const std::vector<Value>& row, int col) {
+    const int code = t.field_index("indicator");
+    // Times and shares with one decimal, as on the area sheets; the rest (ratios, scores) by decimal().
+    auto num = [&](const std::vector<Value>& row, int col, bool ratio_col) {
         const double* v = col < 0 ? nullptr : number_of(row[static_cast<std::size_t>(col)]);
-        return v && std::isfinite(*v) ? decimal(*v) : std::string("—");
+        if (!v || !std::isfinite(*v)) return std::string("—");
+        const std::string indicator = code < 0 ? std::string() : text_of(row[static_cast<std::size_t>(code)]);
+        const bool one_decimal = !ratio_col && (indicator.rfind("time_", 0) == 0 || (indicator.size() > 4 && indicator.compare(indicator.size() - 4, 4, "_pct") == 0));
+        return one_decimal ? style::french_number(*v, 1) : decimal(*v);
     };
     std::string last_kind = "\x01";
     for (const auto& row : t.rows) {
@@ -124,9 +129,9 @@ void AccessSections::add_contrast(sheets::TemplateData& data) const {
         rows.push_back(sheets::TemplateData()
                            .set("kind", k == last_kind ? "" : (k.empty() ? "ensemble" : k))  // the kind on its first line only
                            .set("label", label < 0 ? "" : text_of(row[static_cast<std::size_t>(label)]))
-                           .set("value_a", num(row, a))
-                           .set("value_b", num(row, b))
-                           .set("ratio", num(row, ratio))
+                           .set("value_a", num(row, a, false))
+                           .set("value_b", num(row, b, false))
+                           .set("ratio", num(row, ratio, true))
                            .set("note", note < 0 ? "" : text_of(row[static_cast<std::size_t>(note)])));
         last_kind = k;
     }
