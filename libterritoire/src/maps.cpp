@@ -1,8 +1,11 @@
-// maps.cpp — the rendered maps (docs/maps.md): three A4 portrait pages, each written as PNG
+// maps.cpp — the rendered maps (docs/maps.md): A4 portrait pages, each written as PNG
 // (300 dpi), SVG and PDF into DIR/maps/:
 //   zones          the areas as a choropleth (actors, or places, per 10 000 inhabitants or per area);
 //   acteurs-lieux  places by kind and actors by family over the areas;
-//   reseau         the cooperation network (links by weight, bridges, actors by family and degree).
+//   reseau         the cooperation network (links by weight, bridges, actors by family and degree);
+//   enquete        the survey's first headline indicator per area (issue 8), when there is a survey;
+//   acces          walking time to the nearest place of the first measured kind (issue 7), when the
+//                  diagnostic has an access_grid.
 // Every page has a title, a legend, a scale bar, a north arrow and a source line. Colours and
 // classes come from style.hpp, so the maps agree with the QGIS styles and the HTML sheets.
 #include <algorithm>
@@ -11,7 +14,9 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <memory>
 #include <set>
+#include <variant>
 
 #include "deliverables.hpp"
 #include "detail/geos.hpp"
@@ -553,6 +558,172 @@ std::optional<MapPage> survey_page(const Diagnostic& d, const World& w) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Map 1c: walking access (issue 7, docs/access.md), from the `access_grid` layer: per population
+// cell, the time to the nearest place of the first measured kind, in fixed minute classes (a
+// council reads "10 minutes" better than quantiles); cells with no place within max_minutes in a
+// colour of their own; the places of that kind on top.
+
+constexpr style::Rgb kBeyondColour{84, 39, 143};  // dark purple: outside the yellow-red ramp
+constexpr double kAccessPlaceSide = 6;
+
+// Upper bounds of the minute classes: 5, 10, 15, 20, 30 below max_minutes, then max_minutes.
+std::vector<double> access_minute_breaks(double max_minutes) {
+    std::vector<double> out;
+    for (double b : {5.0, 10.0, 15.0, 20.0, 30.0})
+        if (b < max_minutes) out.push_back(b);
+    if (max_minutes > 0) out.push_back(max_minutes);
+    return out;
+}
+
+std::optional<MapPage> access_page(const Diagnostic& d, const World& w) {
+    const Table* grid = nullptr;
+    const Table* summary = nullptr;
+    for (const auto& t : d.tables) {
+        if (t.name == "access_grid") grid = &t;
+        if (t.name == "access_summary") summary = &t;
+    }
+    if (!grid || grid->rows.empty()) return std::nullopt;
+    int time_col = -1;
+    for (std::size_t k = 0; k < grid->fields.size() && time_col < 0; ++k)
+        if (grid->fields[k].name.rfind("time_min_", 0) == 0) time_col = static_cast<int>(k);
+    const int pop_col = grid->field_index("population"), mode_col = grid->field_index("distance_mode");
+    if (time_col < 0 || pop_col < 0) return std::nullopt;
+    // The kind as the user wrote it: the field's alias is "Temps à pied (min) : <kind>".
+    const std::string& alias = grid->fields[static_cast<std::size_t>(time_col)].alias;
+    const std::string prefix = "Temps à pied (min) : ";
+    const std::string kind = alias.rfind(prefix, 0) == 0 ? alias.substr(prefix.size()) : alias;
+    const bool network = mode_col >= 0 && std::holds_alternative<std::string>(grid->rows.front()[static_cast<std::size_t>(mode_col)]) &&
+                         std::get<std::string>(grid->rows.front()[static_cast<std::size_t>(mode_col)]) == "reseau";
+    const double max_minutes = d.project.access.max_minutes;
+    double speed = d.project.network ? d.project.network->speed_kmh : 4.5;
+    std::vector<std::string> other_kinds;
+    if (summary) {
+        const int code = summary->field_index("indicator"), kind_col = summary->field_index("kind"), value = summary->field_index("value");
+        for (const auto& row : summary->rows) {
+            const auto* c = std::get_if<std::string>(&row[static_cast<std::size_t>(code)]);
+            if (c && *c == "speed_kmh")
+                if (const auto* v = std::get_if<double>(&row[static_cast<std::size_t>(value)])) speed = *v;
+            if (c && *c == "n_places")
+                if (const auto* k = std::get_if<std::string>(&row[static_cast<std::size_t>(kind_col)]); k && *k != kind)
+                    other_kinds.push_back(*k);
+        }
+    }
+
+    const std::vector<double> breaks = access_minute_breaks(max_minutes);
+    if (breaks.empty()) return std::nullopt;
+    const std::vector<style::Rgb> ramp = style::sequential_ramp(static_cast<int>(std::max<std::size_t>(3, breaks.size())));
+    std::vector<style::Rgb> colours;
+    if (breaks.size() >= 3) colours = ramp;
+    else if (breaks.size() == 2) colours = {ramp.front(), ramp.back()};
+    else colours = {ramp[1]};
+    auto class_of = [&](double t) {
+        for (std::size_t k = 0; k < breaks.size(); ++k)
+            if (t <= breaks[k]) return k;
+        return breaks.size() - 1;
+    };
+
+    // The cells: polygons (200 m squares) or points (drawn as small squares).
+    detail::GeosContext ctx;
+    struct CellShape {
+        Rings rings;
+        std::optional<Pt> point;
+        style::Rgb colour;
+    };
+    auto cells = std::make_shared<std::vector<CellShape>>();
+    std::vector<double> class_pop(breaks.size(), 0);
+    std::vector<std::size_t> class_cells(breaks.size(), 0);
+    double beyond_pop = 0;
+    std::size_t beyond_cells = 0;
+    for (std::size_t r = 0; r < grid->rows.size(); ++r) {
+        const auto& row = grid->rows[r];
+        const auto* t = std::get_if<double>(&row[static_cast<std::size_t>(time_col)]);
+        const auto* p = std::get_if<double>(&row[static_cast<std::size_t>(pop_col)]);
+        const double pop = p ? *p : 0;
+        CellShape c;
+        if (t && std::isfinite(*t)) {
+            const std::size_t k = class_of(*t);
+            c.colour = colours[k];
+            class_pop[k] += pop;
+            ++class_cells[k];
+        } else {
+            c.colour = kBeyondColour;
+            beyond_pop += pop;
+            ++beyond_cells;
+        }
+        if (r < grid->geometries.size() && !grid->geometries[r].empty()) {
+            if (grid->geometry_type == GeometryType::point) {
+                detail::GeomPtr g = detail::from_wkb(ctx, grid->geometries[r]);
+                double x = 0, y = 0;
+                if (GEOSGeomGetX_r(ctx.handle(), g.get(), &x) && GEOSGeomGetY_r(ctx.handle(), g.get(), &y)) c.point = Pt{x, y};
+            } else {
+                c.rings = rings_of(ctx, grid->geometries[r]);
+            }
+        }
+        cells->push_back(std::move(c));
+    }
+    std::vector<std::size_t> places;
+    for (std::size_t i = 0; i < d.places.size(); ++i)
+        if (d.places[i].kind == kind) places.push_back(i);
+
+    MapPage m;
+    m.stem = "acces";
+    const std::string mode_short = network ? "réseau de rues" : "ligne droite";
+    m.title = "Temps à pied" + kNbsp + ": " + kind + " (" + mode_short + ")";
+    if (render::text_width(m.title, 19, true) > kPageWidth - 2 * kMargin) m.title = "Temps à pied" + kNbsp + ": " + kind;
+    m.subtitle = "lieu le plus proche depuis chaque carreau habité, à " + fr_number(speed, speed == std::floor(speed) ? 0 : 1) +
+                 kNbsp + "km/h ; distances " +
+                 (network ? std::string("par le réseau de rues") : std::string("en ligne droite (à vol d'oiseau, sans réseau de rues)"));
+    auto habitants = [](double pop) { return fr_number(std::round(pop), 0) + kNbsp + "hab."; };
+    LegendSection classes{"Temps à pied jusqu'au lieu « " + kind + " » le plus proche", {}};
+    for (std::size_t k = 0; k < breaks.size(); ++k) {
+        const std::string label = k == 0 ? fr_number(breaks[0], 0) + kNbsp + "min ou moins"
+                                         : "plus de " + fr_number(breaks[k - 1], 0) + " à " + fr_number(breaks[k], 0) + kNbsp + "min";
+        classes.entries.push_back({LegendEntry::Symbol::box, colours[k], 0,
+                                   label + " (" + habitants(class_pop[k]) + ", " + plural(class_cells[k], "carreau", "carreaux") + ")"});
+    }
+    classes.entries.push_back({LegendEntry::Symbol::box, kBeyondColour, 0,
+                               "au-delà de " + fr_number(max_minutes, max_minutes == std::floor(max_minutes) ? 0 : 1) + kNbsp + "min (" +
+                                   habitants(beyond_pop) + ", " + plural(beyond_cells, "carreau", "carreaux") + ")"});
+    m.legend.push_back(classes);
+    m.legend.push_back({"Lieux", {{LegendEntry::Symbol::square, kInk, kAccessPlaceSide, kind + " (" + fr_number(static_cast<double>(places.size()), 0) + ")"}}});
+    m.legend.push_back({"Limites", {{LegendEntry::Symbol::line, kInk, 0.9, "territoire"}, {LegendEntry::Symbol::line, kGrey, 0.5, "zones"}}});
+    m.sources = base_sources(d.project);
+    for (const auto& s : d.project.places) m.sources.push_back(&s);
+    if (d.project.population) m.sources.push_back(&d.project.population->source);
+    if (d.project.network) m.sources.push_back(&d.project.network->source);
+    m.notes.push_back("Zones sans carreau habité en gris clair. Temps moyens, parts au-delà de 10 et 20" + kNbsp +
+                      "min et score 2SFCA par zone : fiches zones et table access_summary.");
+    if (!other_kinds.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < other_kinds.size(); ++i) list += (i ? ", " : "") + other_kinds[i];
+        m.notes.push_back("Autres types de lieux mesurés (couche access_grid)" + kNbsp + ": " + list + ".");
+    }
+    m.draw_map = [&d, &w, cells, places](Scene& scene, const Frame& f) {
+        draw_areas(scene, f, w, [](std::size_t) { return kAreaBackground; }, Stroke{kAreaBackground, 0.1});
+        scene.group("carreaux");
+        const double side = std::max(1.2, 200 * f.points_per_metre());
+        for (const CellShape& c : *cells) {
+            if (c.point) {
+                const Pt p = f(*c.point);
+                scene.rect(p.x - side / 2, p.y - side / 2, side, side, Paint{c.colour}, std::nullopt);
+            } else {
+                scene.polygon(f.on_page(c.rings), Paint{c.colour}, std::nullopt);
+            }
+        }
+        scene.group("zones");
+        for (const auto& rings : w.areas) scene.polygon(f.on_page(rings), std::nullopt, Stroke{kGrey, 0.5});
+        draw_outline(scene, f, w);
+        scene.group("lieux");
+        for (std::size_t i : places) {
+            const Pt p = f(w.places[i]);
+            scene.rect(p.x - kAccessPlaceSide / 2, p.y - kAccessPlaceSide / 2, kAccessPlaceSide, kAccessPlaceSide, Paint{kInk},
+                       Stroke{kWhite, 0.6});
+        }
+    };
+    return m;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Map 2: places and actors
 
 // A place square is wider than an actor dot, so an actor at the same address as a place (a
@@ -744,6 +915,7 @@ std::vector<fs::path> write_maps(const Diagnostic& d, const fs::path& dir) {
         pages.push_back(places_actors_page(d, w));
     if (!d.links.empty()) pages.push_back(network_page(d, w));
     if (auto survey = survey_page(d, w)) pages.push_back(std::move(*survey));  // issue 8
+    if (auto access = access_page(d, w)) pages.push_back(std::move(*access));  // issue 7
 
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -780,7 +952,7 @@ std::vector<fs::path> write_maps(const Diagnostic& d, const fs::path& dir) {
         throw;
     }
     // A map this run has no data for must not survive from an earlier run into the same folder.
-    for (const char* stem : {"zones", "acteurs-lieux", "reseau", "enquete"}) {
+    for (const char* stem : {"zones", "acteurs-lieux", "reseau", "enquete", "acces"}) {
         if (std::any_of(pages.begin(), pages.end(), [&](const MapPage& m) { return m.stem == stem; })) continue;
         for (const char* ext : {".png", ".svg", ".pdf"}) fs::remove(dir / (std::string(stem) + ext), ec);
     }

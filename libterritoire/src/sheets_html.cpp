@@ -21,6 +21,7 @@
 #include "sheets_map.hpp"
 #include "style.hpp"
 #include "survey.hpp"
+#include "access_sheets.hpp"
 #include "tables.hpp"
 #include "territoire/error.hpp"
 
@@ -223,6 +224,7 @@ public:
             .set("n_links", format_integer(static_cast<long long>(d_.links.size())))
             .set("area_km2", format_real(d_.territory.area_km2));
         index_map(index);
+        access_sections_.add_contrast(index);  // issue 7: access_sheets.cpp, contraste.html
         return write("index.html", "index.html", index);
     }
 
@@ -233,6 +235,7 @@ private:
 
     const Diagnostic& d_;
     SurveySections survey_sections_{d_};  // issue 8: the survey_indicators rows indexed by area, once
+    AccessSections access_sections_{d_};  // issue 7: access fields of the areas, sheets_contrast
     fs::path out_;
     sheets::TemplateSet templates_;
     const Table& actors_;
@@ -547,6 +550,7 @@ private:
         data.set("has_places", places.empty() ? "" : "oui");
         data.lists["places"] = std::move(places);
         survey_sections_.add(data, id);  // issue 8: survey.cpp, enquete.html
+        access_sections_.add(data, id);  // issue 7: access_sheets.cpp, acces.html
         const std::string href = area_href(id);
         write(href, "zone.html", data);
         // A diagnostic of places only does not repeat "0 acteur" 100 times in the index.

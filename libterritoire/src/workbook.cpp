@@ -91,6 +91,28 @@ bool fit_cell_text(std::string& text) {
     return true;
 }
 
+std::string cut_at_word(const std::string& text, std::size_t units) {
+    if (excel_length(text) <= units) return text;
+    const std::string ellipsis = "\u2026";  // one unit
+    std::string head = excel_prefix(text, units - excel_length(ellipsis));
+    // Back to the last space when the cut falls inside a word, unless that leaves too little.
+    if (head.size() < text.size() && text[head.size()] != ' ') {
+        const std::size_t space = head.rfind(' ');
+        if (space != std::string::npos && excel_length(head.substr(0, space)) >= units / 2) head.erase(space);
+    }
+    // A title cut after « de », « et »… reads badly: drop such trailing words (and separators).
+    static const std::set<std::string> weak{"de", "du", "des", "d'", "la", "le", "les", "l'", "et", "ou", "à", "au",
+                                            "aux", "en", "par", "pour", "sur", "-"};
+    for (;;) {
+        head = trim_name(head);
+        const std::size_t space = head.rfind(' ');
+        if (space == std::string::npos || excel_length(head.substr(0, space)) < units / 2) break;
+        if (!weak.count(fold_case(head.substr(space + 1)))) break;
+        head.erase(space);
+    }
+    return head + ellipsis;
+}
+
 std::vector<std::string> sheet_names(const std::vector<std::string>& titles, const std::vector<std::string>& reserved) {
     std::set<std::string> taken;
     for (const auto& r : reserved) taken.insert(fold_case(r));
@@ -102,12 +124,13 @@ std::vector<std::string> sheet_names(const std::vector<std::string>& titles, con
             if (c == '[' || c == ']' || c == '*' || c == '?' || static_cast<unsigned char>(c) < 0x20) c = ' ';
             if (c != ' ' || (!clean.empty() && clean.back() != ' ')) clean += c;
         }
-        std::string base = trim_name(excel_prefix(trim_name(clean), kMaxSheetName));
+        // Too long: cut at a word boundary, marked « … » (cut_at_word).
+        std::string base = trim_name(clean);
         if (base.empty()) base = "Feuille";
-        std::string name = base;
+        std::string name = cut_at_word(base, kMaxSheetName);
         for (int k = 2; !taken.insert(fold_case(name)).second; ++k) {
             const std::string suffix = " (" + std::to_string(k) + ")";
-            name = trim_name(excel_prefix(base, kMaxSheetName - suffix.size())) + suffix;
+            name = cut_at_word(base, kMaxSheetName - suffix.size()) + suffix;
         }
         names.push_back(name);
     }

@@ -20,10 +20,15 @@ inline const char* const kSummarySheet = "Sommaire";
 
 /// Excel sheet names for the French `titles`, in order: of the characters Excel forbids, / \ and :
 /// become '-', [ ] * ? and control characters a space; runs of spaces become one; spaces,
-/// apostrophes and hyphens are trimmed at both ends; names are cut to 31 characters, and a name already taken (compared case-insensitively, like Excel, including
+/// apostrophes and hyphens are trimmed at both ends; names over 31 characters are cut by cut_at_word, and a name already taken (compared case-insensitively, like Excel, including
 /// `reserved`) gets " (2)", " (3)"… An empty title gives "Feuille". Same titles → same names.
 std::vector<std::string> sheet_names(const std::vector<std::string>& titles,
                                      const std::vector<std::string>& reserved = {kSummarySheet});
+
+/// `text` when it has at most `units` UTF-16 code units; otherwise cut at the last word boundary
+/// that fits (mid-word only when that would keep less than half), trailing « de », « et », « - »…
+/// dropped, and « … » appended: "Contraste - Niort - Première couronne" → "Contraste - Niort - Première…".
+std::string cut_at_word(const std::string& text, std::size_t units);
 
 /// Excel number format code of a numeric field ("#,##0", "0.0"…; Excel and LibreOffice show the
 /// reader's own separators), from its type and name (docs/workbook.md); "" for text and booleans.

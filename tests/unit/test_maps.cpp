@@ -204,3 +204,36 @@ TEST_CASE("style: one choropleth classification for maps, sheets and QGIS", "[st
     CHECK(choropleth_classes({3, 3, 3}).colours.size() == 1);
     CHECK(choropleth_classes({}).upper.empty());
 }
+
+TEST_CASE("maps: the acces map from access_grid, fixed minute classes and « au-delà », removed without it", "[maps]") {
+    Diagnostic d = small_diagnostic();
+    d.project.access.max_minutes = 12;  // classes: 5, 10, then 12
+    d.project.network = NetworkSpec{};
+    d.project.network->source.name = "rues";
+    Table grid{"access_grid", "Accessibilité par carreau", "", GeometryType::point, {}, {}, {}};
+    grid.fields = {{"cell_id", FieldType::text, "Carreau"},
+                   {"population", FieldType::real, "Population"},
+                   {"distance_mode", FieldType::text, "Distances"},
+                   {"time_min_salle", FieldType::real, "Temps à pied (min) : salle"}};
+    grid.rows = {{std::string("c1"), 100.0, std::string("reseau"), 3.0},
+                 {std::string("c2"), 50.0, std::string("reseau"), 11.0},
+                 {std::string("c3"), 20.0, std::string("reseau"), Value()}};  // nothing within 12 min
+    grid.geometries = {wkb_of("POINT(414000 6605000)"), wkb_of("POINT(416000 6602000)"), wkb_of("POINT(402000 6601000)")};
+    d.tables.push_back(grid);
+    MapsDir dir;
+    CHECK(names(write_maps(d, dir.path)).count("acces.svg") == 1);
+    const std::string svg = read(dir.path / "acces.svg");
+    CHECK_THAT(svg, Catch::Contains(">Temps à pied\u00a0: salle (réseau de rues)</text>"));
+    CHECK_THAT(svg, Catch::Contains(">5\u00a0min ou moins (100\u00a0hab., 1\u00a0carreau)</text>"));
+    CHECK_THAT(svg, Catch::Contains(">plus de 5 à 10\u00a0min (0\u00a0hab., 0\u00a0carreau)</text>"));
+    CHECK_THAT(svg, Catch::Contains(">plus de 10 à 12\u00a0min (50\u00a0hab., 1\u00a0carreau)</text>"));
+    CHECK_THAT(svg, Catch::Contains(">au-delà de 12\u00a0min (20\u00a0hab., 1\u00a0carreau)</text>"));
+    CHECK_THAT(svg, Catch::Contains(">salle (1)</text>"));
+    CHECK_THAT(svg, Catch::Contains("rues — carte produite"));
+    CHECK_THAT(svg, Catch::Contains("fill=\"#54278f\""));  // the « au-delà » purple
+    // 3 classes: the 3-colour YlOrRd ramp
+    for (const char* colour : {"#ffeda0", "#f03b20"}) CHECK_THAT(svg, Catch::Contains(std::string("fill=\"") + colour + "\""));
+    // a later run without access measures removes the map
+    CHECK(names(write_maps(small_diagnostic(), dir.path)).count("acces.svg") == 0);
+    CHECK_FALSE(fs::exists(dir.path / "acces.png"));
+}

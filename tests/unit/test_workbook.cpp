@@ -34,8 +34,8 @@ TEST_CASE("sheet names: forbidden characters, edges, length, emptiness", "[workb
     CHECK(names[1] == "Citation");  // Excel refuses a leading or trailing apostrophe
     CHECK(names[2] == "Feuille");
     CHECK(names[3] == "Feuille (2)");
-    CHECK(names[4] == "Répartition des équipements cul");  // 31 characters, not 31 bytes
-    CHECK(excel_length(names[4]) == 31);
+    CHECK(names[4] == "Répartition des équipements…");  // cut at a word, not mid-word
+    CHECK(excel_length(names[4]) <= 31);  // characters, not bytes
 }
 
 TEST_CASE("sheet names: unique case-insensitively, like Excel, and never the summary's", "[workbook]") {
@@ -47,10 +47,27 @@ TEST_CASE("sheet names: unique case-insensitively, like Excel, and never the sum
     CHECK(names[3] == "Sommaire (2)");
     CHECK(names[4] == "Élus");
     CHECK(names[5] == "élus (2)");
-    CHECK(names[6] == "Liens entre zones du territoire");
-    CHECK(names[7] == "Liens entre zones du territ (2)");
+    CHECK(names[6] == "Liens entre zones…");  // 39 characters: cut between words, marked « … »
+    CHECK(names[7] == "Liens entre zones… (2)");  // no « du » left dangling before the cut
     for (const auto& n : names) CHECK(excel_length(n) <= workbook::kMaxSheetName);
     CHECK(sheet_names({"Zones", "ZONES"}) == sheet_names({"Zones", "ZONES"}));
+}
+
+TEST_CASE("sheet names: long titles cut at a word boundary with an ellipsis", "[workbook]") {
+    // The access tables' titles (issue 7): the contrast of Niort and its first ring.
+    const auto names = sheet_names({"Contraste : Niort / Première couronne", "Accessibilité par carreau",
+                                    "Synthèse de l'accessibilité", "Isochrones à pied",
+                                    "Habitants à plus de 20 minutes d'une bibliothèque", "Anticonstitutionnellementissimeetcetera"});
+    CHECK(names[0] == "Contraste - Niort - Première…");
+    CHECK(names[1] == "Accessibilité par carreau");
+    CHECK(names[2] == "Synthèse de l'accessibilité");
+    CHECK(names[3] == "Isochrones à pied");
+    CHECK(names[4] == "Habitants à plus de 20 minutes…");
+    CHECK(names[5] == "Anticonstitutionnellementissim…");  // one word: cut inside it
+    for (const auto& n : names) CHECK(excel_length(n) <= workbook::kMaxSheetName);
+    CHECK(workbook::cut_at_word("Zones", 31) == "Zones");
+    CHECK(workbook::cut_at_word("Liens entre zones du territoire", 31) == "Liens entre zones du territoire");
+    CHECK(workbook::cut_at_word("Liens entre zones du territoire!", 31) == "Liens entre zones…");  // « du » dropped
 }
 
 TEST_CASE("number formats follow the field's type and name", "[workbook]") {

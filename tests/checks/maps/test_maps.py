@@ -53,7 +53,9 @@ def run():
     kinds = [f.GetField('kind') for f in ds.GetLayerByName('places')]
     n_links = ds.GetLayerByName('cooperation_links').GetFeatureCount()
     survey = ds.GetLayerByName('survey_indicators') is not None  # issue 8: the `enquete` map
-    return {'dir': out / 'maps', 'families': families, 'kinds': kinds, 'links': n_links, 'survey': survey}
+    access = ds.GetLayerByName('access_grid') is not None and ds.GetLayerByName('access_grid').GetFeatureCount() > 0  # issue 7
+    return {'dir': out / 'maps', 'gpkg': out / 'diagnostic.gpkg', 'families': families, 'kinds': kinds, 'links': n_links,
+            'survey': survey, 'access': access}
 
 
 def expected(run, stem):
@@ -61,6 +63,8 @@ def expected(run, stem):
         pytest.skip('no places and no actors: no acteurs-lieux map')
     if stem == 'reseau' and run['links'] == 0:
         pytest.skip('no cooperation links in this sample: no reseau map')
+    if stem == 'acces' and not run['access']:
+        pytest.skip('no access measures in this sample: no acces map')
 
 
 def png_pixels(path):
@@ -85,7 +89,7 @@ def svg_texts(path):
     return title, [t.text or '' for t in root.iter(SVG + 'text')]
 
 
-STEMS = ['zones', 'acteurs-lieux', 'reseau']
+STEMS = ['zones', 'acteurs-lieux', 'reseau', 'acces']
 
 
 @pytest.mark.parametrize('stem', STEMS)
@@ -105,7 +109,7 @@ def test_png_size_and_content(run, stem):
     for name, c in wanted.items():
         # a legend swatch alone is over 200 pixels of its exact colour
         assert colours.get(c, 0) >= 150, f'{stem}.png: colour {c} of « {name} » not painted'
-    if stem == 'zones':
+    if stem in ('zones', 'acces'):
         ramp_colours = {c for ramp in YLORRD.values() for c in ramp}
         assert sum(1 for c in ramp_colours if colours.get(c, 0) >= 150) >= 2, 'choropleth classes not painted'
 
@@ -115,7 +119,6 @@ def test_svg_text(run, stem):
     expected(run, stem)
     title, texts = svg_texts(run['dir'] / f'{stem}.svg')
     assert title and texts[0] == title, 'the title is the first text of the page'
-    joined = '\n'.join(texts)
     labels = set()
     if stem in ('acteurs-lieux', 'reseau'):
         labels |= set(run['families'])
@@ -125,7 +128,8 @@ def test_svg_text(run, stem):
         assert any(t.startswith(label + ' (') for t in texts), f'{stem}.svg: no legend label for « {label} »'
     assert 'N' in texts, 'north arrow'
     assert any(re.fullmatch(r'[\d\u00a0,]+\u00a0k?m', t) for t in texts), 'scale bar length'
-    assert 'Sources\u00a0: ' in joined and 'libterritoire 0.1.0' in joined, 'source line'
+    lines = ' '.join(texts)  # the source line may wrap anywhere between words
+    assert 'Sources\u00a0: ' in lines and 'libterritoire 0.1.0' in lines, 'source line'
     if stem == 'reseau':
         assert title == 'Réseau de coopération'
     if stem == 'zones':
@@ -145,4 +149,74 @@ def test_only_expected_files(run):
     names = sorted(p.name for p in run['dir'].iterdir())
     stems = ['zones'] + (['acteurs-lieux'] if run['families'] or run['kinds'] else []) + (['reseau'] if run['links'] else [])
     stems += ['enquete'] if run['survey'] else []
+    stems += ['acces'] if run['access'] else []
     assert names == sorted(f'{s}.{e}' for s in stems for e in ('png', 'svg', 'pdf')), 'no temporary file left behind'
+
+
+# --- The access map (issue 7): walking time to the nearest place of the first measured kind ------
+
+BEYOND = (84, 39, 143)  # cells with no place within max_minutes (maps.cpp kBeyondColour)
+
+
+def access_facts(run):
+    """The first measured kind, max_minutes, the distance mode and, per minute class, the population
+    and number of cells, recomputed from the GeoPackage (not from the map)."""
+    ds = ogr.Open(str(run['gpkg']))
+    summary = ds.GetLayerByName('access_summary')
+    kind, max_minutes = None, None
+    for f in summary:
+        if f.GetField('indicator') == 'n_places' and kind is None:
+            kind = f.GetField('kind')
+        if f.GetField('indicator') == 'max_minutes':
+            max_minutes = f.GetField('value')
+    grid = ds.GetLayerByName('access_grid')
+    defn = grid.GetLayerDefn()
+    time_field = next(defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())
+                      if defn.GetFieldDefn(i).GetName().startswith('time_min_'))
+    bounds = [b for b in (5, 10, 15, 20, 30) if b < max_minutes] + [max_minutes]
+    pop = [0.0] * (len(bounds) + 1)   # last: beyond max_minutes
+    cells = [0] * (len(bounds) + 1)
+    modes = set()
+    for f in grid:
+        modes.add(f.GetField('distance_mode'))
+        t = f.GetField(time_field) if f.IsFieldSetAndNotNull(time_field) else None
+        k = len(bounds) if t is None else next((i for i, b in enumerate(bounds) if t <= b), len(bounds) - 1)
+        pop[k] += f.GetField('population')
+        cells[k] += 1
+    n_places = sum(1 for f in ds.GetLayerByName('places') if f.GetField('kind') == kind)
+    return {'kind': kind, 'max': max_minutes, 'bounds': bounds, 'pop': pop, 'cells': cells, 'modes': modes,
+            'n_places': n_places}
+
+
+def fr_int(v):
+    return f'{int(round(v)):,}'.replace(',', '\u00a0')
+
+
+def test_access_map_legend_matches_the_grid(run):
+    expected(run, 'acces')
+    facts = access_facts(run)
+    title, texts = svg_texts(run['dir'] / 'acces.svg')
+    assert facts['kind'] in title, 'the title names the kind measured'
+    assert len(facts['modes']) == 1
+    mode = facts['modes'].pop()
+    assert ('ligne droite' in title) == (mode == 'ligne_droite') and ('réseau de rues' in title) == (mode == 'reseau')
+    nb = '\u00a0'
+    labels = [f'{facts["bounds"][0]:g}{nb}min ou moins'] + \
+             [f'plus de {a:g} à {b:g}{nb}min' for a, b in zip(facts['bounds'], facts['bounds'][1:])] + \
+             [f'au-delà de {facts["max"]:g}{nb}min']
+    for label, pop, n in zip(labels, facts['pop'], facts['cells']):
+        want = f'{label} ({fr_int(pop)}{nb}hab., {fr_int(n)}{nb}carreau{"x" if n > 1 else ""})'
+        assert want in texts, f'legend line « {want} » missing; legend: {[t for t in texts if "min" in t]}'
+    assert f'{facts["kind"]} ({facts["n_places"]})' in texts, 'the places of the kind in the legend'
+
+
+def test_access_map_paints_classes_and_beyond(run):
+    expected(run, 'acces')
+    facts = access_facts(run)
+    colours = colour_counts(png_pixels(run['dir'] / 'acces.png'))
+    ramp = YLORRD[5] if len(facts['bounds']) == 5 else None
+    if ramp:
+        for colour, n in zip(ramp, facts['cells']):
+            assert colours.get(colour, 0) >= 150, f'class colour {colour} not painted'
+    # the beyond swatch is in the legend whether or not a cell is beyond; cells add to it
+    assert colours.get(BEYOND, 0) >= 150

@@ -8,6 +8,7 @@ Every page is parsed with a strict tag-balance check, links are followed, the nu
 each kind is compared with the GeoPackage tables (read with GDAL), the values shown with the table
 values, and a headless Chromium takes screenshots and prints one sheet to PDF (A4 pages).
 """
+import html
 import html.parser
 import os
 import re
@@ -363,3 +364,105 @@ def test_templates_in_the_project_folder_are_used(tmp_path):
     assert 'entete.html, ligne' in failed.stderr and '« titre »' in failed.stderr, failed.stderr
     assert 'Mot du maire de ' in some_zone.read_text(encoding='utf-8')
     assert not list(out_dir.glob('.sheets*')), 'dossier temporaire laissé'
+
+
+# --- Access (issue 7): « Accès à pied » on the area sheets, the contrast on the index -----------
+
+def access_number(text, unit):
+    """A number followed by its unit; the page has a no-break space before it (the parser's
+    split() turns it into a plain space)."""
+    text = text.replace('\u00a0', ' ')
+    assert text.endswith(' ' + unit), text
+    return french_number(text[:-len(unit) - 1])
+
+
+def close_to(text, value):
+    """`text` is `value` rounded to the decimals it shows."""
+    text = text.replace('\u00a0', ' ')
+    decimals = len(text.split(',')[1]) if ',' in text else 0
+    return abs(french_number(text) - value) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+def access_kinds(aliases):
+    """slug → kind, from the aliases of the areas' fca_mean_<slug> fields (GeoPackage)."""
+    prefix = 'Accessibilité 2SFCA moyenne : '
+    return {c[len('fca_mean_'):]: title[len(prefix):] for (t, c), title in aliases.items()
+            if t == 'areas' and c.startswith('fca_mean_') and title.startswith(prefix)}
+
+
+def test_area_sheets_show_the_access_figures(pages, gpkg, aliases):
+    kinds = access_kinds(aliases)
+    if not kinds:
+        for name, page in pages.items():
+            assert 'Accès à pied' not in ''.join(page.text), f'{name}: section accès sans mesures'
+        pytest.skip('no access measures in this sample')
+    summary = {r['indicator']: r for r in rows(gpkg, 'access_summary') if r['kind'] is None}
+    max_minutes = summary['max_minutes']['value']
+    # The page of an area: the one the index lists under the area's name (zone-<slug>.html).
+    by_name = {r['name']: r for r in rows(gpkg, 'areas')}
+    index = pages['index.html']
+    href_of = {}
+    raw = index.path.read_text(encoding='utf-8')
+    for m in re.finditer(r'<a href="(zone-[^"]+)">([^<]+)</a>', raw):
+        href_of[m.group(1)] = html.unescape(m.group(2))
+    checked = 0
+    for name, page in pages.items():
+        if not name.startswith('zone-'):
+            continue
+        text = ''.join(page.text)
+        area = by_name[href_of[name]]
+        assert 'Accès à pied' in text, f'{name}: pas de section accès'
+        table = page.table_with_header('Type de lieu')
+        if all(area[f'unreached_pct_{s}'] is None for s in kinds):
+            assert table is None and 'Aucun carreau habité' in text, name
+            continue
+        assert table is not None, f'{name}: tableau des accès absent'
+        assert table[0][1] == 'Temps moyen'
+        body = {r[0]: r[1:] for r in table[1:]}
+        assert set(body) == set(kinds.values()), f'{name}: types {set(body)}'
+        for slug, kind in kinds.items():
+            mean, unreached, b10, b20, fca = body[kind]
+            where = f'{name} {kind}'
+            v = area[f'time_mean_min_{slug}']
+            if v is None:
+                assert mean.startswith('aucun habitant'), where
+            else:
+                assert abs(access_number(mean, 'min') - v) <= 0.05 + 1e-9, where
+            for text_value, field in ((unreached, 'unreached_pct'), (b10, 'beyond10_pct'), (b20, 'beyond20_pct')):
+                v = area[f'{field}_{slug}']
+                if v is None:
+                    assert text_value in ('—', 'non mesuré'), where
+                else:
+                    assert abs(access_number(text_value, '%') - v) <= 0.05 + 1e-9, f'{where} {field}'
+            v = area[f'fca_mean_{slug}']
+            assert close_to(fca, v) and (',' in fca or v == int(v)), f'{where} fca {fca!r} {v}'
+            # independent: the share beyond 10 min is at least the share with no place at all
+            if area[f'beyond10_pct_{slug}'] is not None and max_minutes >= 10:
+                assert area[f'beyond10_pct_{slug}'] >= area[f'unreached_pct_{slug}'] - 1e-9
+        checked += 1
+    assert checked > 0
+
+
+def test_index_shows_the_contrast(pages, gpkg):
+    contrast = rows(gpkg, 'sheets_contrast')
+    index = pages['index.html']
+    table = index.table_with_header('Type de lieu')
+    if not contrast:
+        assert table is None
+        pytest.skip('no [contrast] in this sample')
+    assert table is not None, 'index: tableau du contraste absent'
+    assert len(table) - 1 == len(contrast)
+    kind = None
+    for shown, row in zip(table[1:], contrast):
+        kind = shown[0] or kind
+        assert kind == (row['kind'] or 'ensemble')
+        assert shown[1] == row['label']
+        for text_value, field in ((shown[2], 'value_a'), (shown[3], 'value_b'), (shown[4], 'ratio_a_b')):
+            v = row[field]
+            if v is None:
+                assert text_value == '—'
+            else:
+                assert close_to(text_value, v) and (',' in text_value or v == int(v)), f'{field} {text_value!r} {row}'
+        if row['ratio_a_b'] is None and row['value_a'] is not None and row['value_b'] is not None:
+            assert shown[5], 'a missing ratio has its note'
+        assert shown[5] == (row['note'] or '')
