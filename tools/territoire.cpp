@@ -184,9 +184,7 @@ void print_survey(const territoire::Diagnostic& d, std::ostream& out) {
 void print_summary(const territoire::Diagnostic& d, std::ostream& out) {
     out << "Diagnostic « " << d.project.name << " » — système de travail " << d.project.crs << "\n";
     if (!d.project.crs_reason.empty()) out << "  système de travail : " << d.project.crs_reason << "\n";
-    out << "  territoire : " << std::fixed;
-    out.precision(1);
-    out << d.territory.area_km2 << " km², " << d.areas.size() << " zones\n";
+    out << "  territoire : " << french(d.territory.area_km2, 1) << " km², " << thousands(d.areas.size()) << " zones\n";
     out << "  sources :\n";
     for (const auto& s : d.stats) {
         out << "    " << s.block << " (" << s.name << ") : " << thousands(s.read) << " lues, " << thousands(s.kept)
