@@ -111,7 +111,6 @@ def per_area(tmp_path_factory):
 def test_tables_have_the_contract_fields(overall):
     gpkg = overall[1] / "diagnostic.gpkg"
     expected = {
-        "survey_respondents": {"respondent_id", "area_id", "weight"},
         "survey_indicators": {"question", "answer", "statistic", "area_id", "group", "n", "estimate", "ci_low", "ci_high",
                               "withheld"},
         "survey_representativeness": {"area_id", "stratum", "category", "census_share", "raw_share", "weighted_share"},
@@ -123,24 +122,42 @@ def test_tables_have_the_contract_fields(overall):
         assert fields <= set(got), (name, got)
         assert rows, name
         assert geom == ogr.wkbNone, name
-    _, rows, _ = layer_rows(gpkg, "survey_respondents")
-    assert set(layer_rows(gpkg, "survey_respondents")[0]) == {"respondent_id", "area_id", "weight"}
-    assert {r["group"] for r in layer_rows(gpkg, "survey_indicators")[1]} == {"all", "public", "non-public"}
+    # The respondents' codes and weights are a working file, not a layer (docs/survey.md).
+    assert ogr.Open(str(gpkg)).GetLayerByName("survey_respondents") is None
+    working = overall[1] / "travail" / "enquete-repondants.csv"
+    with open(working, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split(";")
+    assert header == ["respondent_id", "area_id", "weight"]
+    rows = _working_rows(overall[1])
+    assert [(r["area_id"], r["respondent_id"]) for r in rows] == sorted((r["area_id"], r["respondent_id"]) for r in rows)
+    assert not (overall[1] / "geojson" / "survey_respondents.geojson").exists()
+    # The question public_rule reads has no public/non-public split; the others have.
+    indicators = layer_rows(gpkg, "survey_indicators")[1]
+    assert {r["group"] for r in indicators if r["question"] == "freq"} == {"all"}
+    assert {r["group"] for r in indicators if r["question"] == "envie"} == {"all", "public", "non-public"}
     # The manifest lists the survey export and the margins among the inputs, with their hashes.
     import hashlib
     manifest = json.loads((overall[1] / "manifest.json").read_text(encoding="utf-8"))
     inputs = {i["block"]: i for i in manifest["inputs"]}
     for block, name in (("survey", "reponses.csv"), ("survey.margins", "marges.csv")):
         assert inputs[block]["sha256"] == hashlib.sha256((DATA / name).read_bytes()).hexdigest()
-    assert manifest["layers"]["survey_respondents"] == len(read_csv("reponses.csv"))
+    assert "survey_respondents" not in manifest["layers"]
+    assert manifest["working_files"] == ["travail/enquete-repondants.csv"]
+    assert len(rows) == len(read_csv("reponses.csv"))
+    assert "enquete-repondants.csv (fichier de travail : ne pas diffuser)" in overall[0].stdout
     # The CLI summary names the survey and its weighting.
     assert "survey (reponses)" in overall[0].stdout
     assert "enquête :" in overall[0].stdout
 
 
+def _working_rows(out):
+    with open(out / "travail" / "enquete-repondants.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
 def _weights(gpkg):
-    _, rows, _ = layer_rows(gpkg, "survey_respondents")
-    return {r["respondent_id"]: (r["area_id"], r["weight"]) for r in rows}
+    """The working file next to the GeoPackage: {code: (area, weight)}."""
+    return {r["respondent_id"]: (r["area_id"], float(r["weight"])) for r in _working_rows(Path(gpkg).parent)}
 
 
 def test_weighted_shares_equal_overall_margins(overall):
@@ -237,10 +254,10 @@ def test_withheld_cells_are_empty_everywhere(overall):
     withheld = [r for r in rows if r["withheld"]]
     assert withheld, "79003 (6 respondents) must give withheld cells"
     for r in rows:
-        if r["n"] < MIN_CELL:
-            assert r["withheld"], r
-        if r["withheld"]:
-            assert r["estimate"] is None and r["ci_low"] is None and r["ci_high"] is None, r
+        if r["withheld"]:  # nothing of a withheld cell is published, not even its count
+            assert r["n"] is None and r["estimate"] is None and r["ci_low"] is None and r["ci_high"] is None, r
+        else:
+            assert r["n"] is not None and (r["n"] >= MIN_CELL or r["n"] == 0), r
     assert all(r["withheld"] for r in rows if r["area_id"] == "79003")
     # The headline fields of `areas`: empty for 79003, the published value elsewhere.
     _, areas, _ = layer_rows(gpkg, "areas")
@@ -264,7 +281,7 @@ def test_withheld_cells_are_empty_everywhere(overall):
     assert props["79003"].get("survey_freq_jamais") is None
     # The sheet of 79003 says « non publié » and shows no figure of the survey.
     page = (out / "sheets" / "zone-79003.html").read_text(encoding="utf-8")
-    assert f"non publié (moins de {MIN_CELL} répondants)" in page
+    assert f"non publié (moins de {MIN_CELL} répondants, ou secret statistique)" in page
     section = page[page.index('<section class="enquete">'):]
     table = section[section.index("<tbody>"):section.index("</table>")]
     assert "%" not in table and "IC 95" not in table, "a withheld cell shows a figure"
@@ -309,15 +326,10 @@ def test_no_identity_address_or_unconsented_text_leaks(overall):
     for name, text in everything:
         for s in secrets:
             assert s not in text, (name, s)
-    # The pseudonymous code appears only in survey_respondents (and its copies: GeoJSON, workbook).
+    # The pseudonymous code appears in no delivered file (only in the working file travail/).
     codes = [r["code"] for r in answers]
-    for name, text in layers.items():
-        if name == "survey_respondents":
-            continue
-        assert not any(c in text for c in codes), name
-    for name, text in files:
-        if name in ("survey_respondents.geojson", "diagnostic.xlsx"):
-            continue
+    assert "survey_respondents" not in layers
+    for name, text in list(layers.items()) + files:
         assert not any(c in text for c in codes), name
     # Consented free text is carried, detached from the code.
     consented = sorted(r["remarque"] for r in answers if r["remarque"] and r["accord"] == "oui")
@@ -674,9 +686,13 @@ def _check_no_recovery(gpkg, answers, published_n_check=True):
     for (question, answer, statistic), rel in relations.items():
         cells, W, S, U = rel["cells"], rel["W"], rel["S"], rel["U"]
         scale = 1.0 if statistic == "moyenne" else 100.0
-        # The reader's W are the true ones: the published n must match who answered.
+        # The reader's W are the true ones (stronger than the real reader, who has neither the weights
+        # nor the n of withheld cells): the published n must match who answered.
         for key, r in cells.items():
-            assert r["n"] == rel["N"].get(key, 0), (question, answer, key)
+            if r["withheld"]:
+                assert r["n"] is None, (question, answer, key)
+            else:
+                assert r["n"] == rel["N"].get(key, 0), (question, answer, key)
         known = {k: r["estimate"] / scale * W[k] for k, r in cells.items() if not r["withheld"] and r["estimate"] is not None}
         hidden = [k for k, r in cells.items() if r["withheld"] and W.get(k, 0) > 0]
         withheld_total += len(hidden)
@@ -726,8 +742,6 @@ def _check_no_recovery(gpkg, answers, published_n_check=True):
         if len(A):
             assert np.allclose(A @ truth, b, atol=1e-6 * max(1.0, max(W.values()))), (question, answer)
         # (3) linear programming with the answers' bounds.
-        if question == "freq":
-            continue  # public_rule's own question: its group cells are 0 % or 100 % by definition (docs/survey.md)
         lo, hi = (1.0, float(len(LEVELS))) if statistic == "moyenne" else (0.0, 1.0)
         bounds = [(lo * W[k], hi * W[k]) for k in hidden]
         for k, j in index.items():
