@@ -244,7 +244,7 @@ def test_indicators_are_weighted_shares_of_the_right_respondents(overall):
         assert r["estimate"] == pytest.approx(share, abs=1e-9), r
         assert r["ci_low"] <= r["estimate"] <= r["ci_high"]
         checked += 1
-    assert checked > 20
+    assert checked > 15  # freq, the rule question, has only the group « all »
 
 
 def test_withheld_cells_are_empty_everywhere(overall):

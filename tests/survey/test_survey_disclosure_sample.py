@@ -65,7 +65,7 @@ def test_no_published_total_at_an_end_pins_withheld_cells(sample):
     cells = {}
     for r in rows:
         cells.setdefault((r["question"], r["answer"]), {})[(r["area_id"], r["group"])] = r
-    checked = 0
+    checked = lines_seen = 0
     for (question, answer), table in cells.items():
         lo, hi = (1.0, float(LIKERT_LEVELS[question])) if answer is None and question in LIKERT_LEVELS else (0.0, 100.0)
         if answer is None and question not in LIKERT_LEVELS:
@@ -75,6 +75,7 @@ def test_no_published_total_at_an_end_pins_withheld_cells(sample):
         lines = [((a, "all"), [(a, g) for g in groups if g != "all"]) for a in areas + [None]] if len(groups) > 1 else []
         lines += [((None, g), [(a, g) for a in areas]) for g in groups]
         for total, parts in lines:
+            lines_seen += 1
             t = table[total]
             if t["withheld"] or t["estimate"] is None:
                 continue
@@ -83,7 +84,9 @@ def test_no_published_total_at_an_end_pins_withheld_cells(sample):
             checked += 1
             pinned = [p for p in parts if p in table and table[p]["withheld"]]
             assert not pinned, (question, answer, total, t["estimate"], pinned)
-    assert checked > 0, "the sample has published totals at 0 % or 100 %: the check must run"
+    # Before the fix this failed on q13 « aucun » (territory, non-publics: 100 %); now such totals
+    # are withheld, so `checked` may be 0: the lines themselves must have been read.
+    assert lines_seen > 100, lines_seen
 
 
 def test_summary_counts_the_cells_withheld_for_pins(sample):
