@@ -682,7 +682,6 @@ def _check_no_recovery(gpkg, answers, published_n_check=True):
     from scipy.optimize import linprog
     relations = _published_relations(gpkg, answers)
     withheld_total = recovered_published = 0
-    pinned_at_end = []
     for (question, answer, statistic), rel in relations.items():
         cells, W, S, U = rel["cells"], rel["W"], rel["S"], rel["U"]
         scale = 1.0 if statistic == "moyenne" else 100.0
@@ -751,17 +750,12 @@ def _check_no_recovery(gpkg, answers, published_n_check=True):
             high = linprog(-c, A_eq=A if len(A) else None, b_eq=b if len(A) else None, bounds=bounds, method="highs")
             assert low.status == 0 and high.status == 0, (question, answer, k)
             width = scale * (-high.fun - low.fun) / W[k]
-            if width > 1e-3:
-                continue
-            # Pinned: allowed only at an end of the range, when a line of the cell is at that end in
-            # every cell, published ones included (a published 0 % says it of the whole line: the
-            # attribute disclosure of docs/survey.md, not a suppression gap).
-            value = -high.fun / W[k]
-            assert abs(value - lo) < 1e-9 or abs(value - hi) < 1e-9, ("recovered", question, answer, k, scale * value)
-            end = lo if abs(value - lo) < 1e-9 else hi
-            assert any(k in [t] + p and all(abs(S.get(x, 0.0) - end * W.get(x, 0.0)) <= 1e-9 * max(1.0, W.get(x, 0.0))
-                                             for x in [t] + p) for t, p, _ in lines), ("pinned", question, answer, k)
-            pinned_at_end.append((question, answer, k))
+            # Not only undetermined: the reader who knows every cell's weights (far more than the
+            # delivered files give) still cannot narrow it below a documented width: 1 percentage
+            # point for a share, 1 % of the scale's range for a likert mean. docs/survey.md: this
+            # width is checked on these fixtures, not guaranteed in general (only « not determined »).
+            min_width = 1.0 if statistic != "moyenne" else 0.01 * (hi - lo)
+            assert width >= min_width, ("narrowed", question, answer, k, width)
     return withheld_total, recovered_published
 
 
@@ -773,3 +767,4 @@ def test_no_withheld_estimate_can_be_recovered(tmp_path, min_cell):
     withheld, checked = _check_no_recovery(out / "diagnostic.gpkg", answers)
     assert withheld > 10, "the case must withhold cells"
     assert checked > 0, "the relations must be checked on fully published lines"
+
