@@ -291,8 +291,13 @@ private:
                 const std::string raw = detail::trim(rec.values[col]);
                 if (raw.empty()) continue;
                 auto invalid = [&](const std::string& why) {
+                    // A label-like value (« moyennement ») is quoted; a longer one may be a free text
+                    // typed by the respondent (data_quality is delivered): only its length is said.
+                    const bool label_like = raw.size() <= 40 && std::count(raw.begin(), raw.end(), ' ') <= 3;
+                    const std::string shown = label_like ? "réponse « " + raw + " »"
+                                                         : "réponse en texte libre (" + std::to_string(raw.size()) + " octets, non reprise)";
                     problem(Severity::warning, "survey_invalid_answer", rec.ref, question.name,
-                            "réponse « " + raw + " » à la question « " + question.name + " » : " + why + " ; comptée comme non-réponse");
+                            shown + " à la question « " + question.name + " » : " + why + " ; comptée comme non-réponse");
                 };
                 auto& out = answers_[q][i];
                 if (question.type == "single" || question.type == "text") {

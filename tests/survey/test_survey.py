@@ -470,6 +470,27 @@ def test_rare_answers_are_grouped_without_their_label(tmp_path):
     assert y.sum() == 1 and share["n"] == len(answered)
 
 
+def test_invalid_answers_quote_labels_but_not_free_text(tmp_path):
+    # data_quality is delivered: a likert level typed wrong is quoted, a sentence typed in a number
+    # question may be a respondent's own words and is not.
+    text = (DATA / "reponses.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(";")
+    rows = [line.split(";") for line in text[1:]]
+    rows[3][header.index("satisf")] = "moyennement"
+    rows[4][header.index("minutes")] = "cela dépend du car, mon fils Jérôme me conduit le samedi"
+    (tmp_path / "reponses.csv").write_text("\n".join([text[0]] + [";".join(r) for r in rows]) + "\n", encoding="utf-8")
+    project = project_text().replace(f'path = "{DATA}/reponses.csv"', f'path = "{tmp_path}/reponses.csv"')
+    r, out = run(tmp_path / "run", project, "--no-sheets")
+    assert r.returncode == 0, r.stderr
+    _, problems, _ = layer_rows(out / "diagnostic.gpkg", "data_quality")
+    messages = [p["message"] for p in problems if p["kind"] == "survey_invalid_answer"]
+    assert any("« moyennement »" in m for m in messages), messages
+    assert any("texte libre" in m and "minutes" in m for m in messages), messages
+    layers, files = _all_output_text(out)
+    for name, t in list(layers.items()) + files:
+        assert "Jérôme" not in t, name
+
+
 def _with_column(tmp_path, name, values):
     """reponses.csv with one more column (values by row), written to tmp_path; returns the file name."""
     lines = (DATA / "reponses.csv").read_text(encoding="utf-8").splitlines()
