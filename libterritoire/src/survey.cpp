@@ -515,7 +515,11 @@ private:
                             yy.push_back(y[i]);
                             ww.push_back(respondents_[i].weight);
                         }
-                        if (!yy.empty()) c.estimate = mean ? survey::weighted_mean(yy, ww) : survey::weighted_proportion(yy, ww);
+                        if (!yy.empty())
+                            c.estimate = !mean ? survey::weighted_proportion(yy, ww)
+                                         : question.type == "likert" && question.levels.size() >= 2
+                                             ? survey::weighted_scale_mean(yy, ww, 1.0, static_cast<double>(question.levels.size()))
+                                             : survey::weighted_mean(yy, ww);
                         c.estimate.n = yy.size();
                         cells_.push_back(c);
                         withheld_.push_back(is_withheld(row, g));
