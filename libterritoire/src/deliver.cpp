@@ -330,7 +330,7 @@ std::string csv_cell(const Value& v) {
 }
 
 // Each working table as a UTF-8 CSV (separator ';', decimal point) in DIR/travail/, rows sorted by
-// their first two text columns' order of the table's fields area_id then respondent_id when present.
+// area_id then respondent_id (when the table has them).
 std::vector<fs::path> write_working_files(const Diagnostic& d, const fs::path& dir) {
     std::vector<fs::path> files;
     for (const auto& t : d.tables) {

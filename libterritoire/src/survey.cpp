@@ -3,7 +3,8 @@
 // statistics engine (survey_stats.hpp: rake, weighted estimates, protect) and turns the results into
 // the survey_* tables, the headline fields of `areas` and the survey part of the area sheets.
 // What leaves the run about a respondent: the pseudonymous code, the area and the weight
-// (survey_respondents); free text only with consent, detached from the code (survey_texts).
+// (survey_respondents, a working table that deliver() writes only to DIR/travail/, never to the
+// delivered files); free text only with consent, detached from the code (survey_texts).
 #include "survey.hpp"
 
 #include <algorithm>
