@@ -94,3 +94,93 @@ def test_summary_counts_the_cells_withheld_for_pins(sample):
     line = next(l for l in r.stdout.splitlines() if "cases d'indicateurs" in l)
     assert "non publiées" in line
     assert "travail/enquete-repondants.csv (fichier de travail : ne pas diffuser)" in r.stdout
+
+
+def test_no_withheld_estimate_narrowed_below_one_point(sample):
+    """The reviewer's linear programme, with a reader far stronger than the delivered files allow:
+    he knows the weight total W of EVERY cell (from the working file and the raw answers), so the
+    weighted sum S = W × estimate of every published cell, and the sum relations (area: all =
+    public + non-public + unknown group; group: territory = Σ areas). With each answer within its
+    bounds, the smallest and largest estimate of each withheld cell must differ by at least 1 point
+    (1 % of the scale for the likert mean). q17 (a number, no known bounds) is left out."""
+    import csv
+
+    import numpy as np
+    from scipy.optimize import linprog
+    _, out, ds = sample
+    sample_dir = ROOT / "data" / "sample" / "deux-sevres"
+    with open(out / "travail" / "enquete-repondants.csv", encoding="utf-8") as f:
+        weights = {r["respondent_id"]: (r["area_id"], float(r["weight"])) for r in csv.DictReader(f, delimiter=";")}
+    with open(sample_dir / "enquete-habitants.csv", encoding="utf-8") as f:
+        raw = {r["id"]: r for r in csv.DictReader(f, delimiter=";")}
+    levels = ["pas du tout", "peu", "assez", "très"]
+    valid = {"q12": lambda v: True, "q13": lambda v: True, "q15": lambda v: v in levels, "q16": lambda v: v in ("oui", "non")}
+    tables = {}
+    for r in _indicators(ds):
+        if r["question"] in valid:
+            tables.setdefault((r["question"], r["answer"], r["statistic"]), {})[(r["area_id"], r["group"])] = r
+
+    def group_of(answers):
+        v = answers["q12"].strip()
+        return None if not v else ("public" if v != "jamais" else "non-public")
+
+    checked = 0
+    for (question, answer, statistic), cells in tables.items():
+        W, S, U = {}, {}, {}
+        for code, (area, w) in weights.items():
+            v = raw[code][question].strip()
+            if not v or not valid[question](v):
+                continue
+            if statistic == "moyenne":
+                y = 1.0 + levels.index(v)
+            elif question == "q13":
+                y = 1.0 if answer in v.split("|") else 0.0
+            else:
+                y = 1.0 if v == answer else 0.0
+            g = group_of(raw[code])
+            for a in (area, None):
+                for gg in ("all", g) if g else ("all",):
+                    W[(a, gg)] = W.get((a, gg), 0.0) + w
+                    S[(a, gg)] = S.get((a, gg), 0.0) + w * y
+                if not g:
+                    U[a] = U.get(a, 0.0) + w * y
+        if question == "q13" and answer not in {p for c in raw.values() for p in c["q13"].split("|")}:
+            continue  # « autres réponses »: the grouped rare labels, not modelled here
+        scale = 1.0 if statistic == "moyenne" else 100.0
+        areas = sorted({a for a, _ in cells if a is not None})
+        groups = [g for g in ("public", "non-public") if (None, g) in cells]
+        lines = [((a, "all"), [(a, g) for g in groups], True) for a in areas + [None]] if groups else []
+        lines += [((None, g), [(a, g) for a in areas], False) for g in ["all"] + groups]
+        known = {k: r["estimate"] / scale * W[k] for k, r in cells.items() if not r["withheld"] and r["estimate"] is not None}
+        hidden = [k for k, r in cells.items() if r["withheld"] and W.get(k, 0) > 0]
+        if not hidden:
+            continue
+        index = {k: i for i, k in enumerate(hidden)}
+        A, b = [], []
+        for total, parts, is_row in lines:
+            row, rhs = np.zeros(len(hidden)), 0.0
+            for m, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+                if m in index:
+                    row[index[m]] += sign
+                elif W.get(m, 0) > 0:
+                    rhs -= sign * known[m]
+            if is_row:
+                rhs += U.get(total[0], 0.0)
+            if row.any():
+                A.append(row)
+                b.append(rhs)
+        A = np.array(A)
+        truth = np.array([S[k] for k in hidden])
+        assert np.allclose(A @ truth, b, atol=1e-6 * max(W.values())), (question, answer)  # the model is right
+        lo, hi = (1.0, float(len(levels))) if statistic == "moyenne" else (0.0, 1.0)
+        bounds = [(lo * W[k], hi * W[k]) for k in hidden]
+        for k, j in index.items():
+            c = np.zeros(len(hidden))
+            c[j] = 1.0
+            low = linprog(c, A_eq=A, b_eq=b, bounds=bounds, method="highs")
+            high = linprog(-c, A_eq=A, b_eq=b, bounds=bounds, method="highs")
+            assert low.status == 0 and high.status == 0, (question, answer, k)
+            width = (-high.fun - low.fun) / W[k] / (hi - lo) * 100.0  # points of the scale
+            assert width >= 1.0, ("narrowed", question, answer, k, width)
+            checked += 1
+    assert checked > 100, checked
