@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -177,7 +178,12 @@ void print_survey(const territoire::Diagnostic& d, std::ostream& out) {
         std::size_t withheld = 0;
         for (const auto& row : indicators->rows) withheld += std::get<bool>(get(*indicators, row, "withheld"));
         out << "  enquête : " << thousands(indicators->rows.size()) << " cases d'indicateurs, dont " << thousands(withheld)
-            << " non publiées (moins de " << d.project.survey->min_cell << " répondants, ou secret par différence)\n";
+            << " non publiées (moins de " << d.project.survey->min_cell << " répondants, ou secret par différence)";
+        std::size_t pinned = 0;  // published 0 % / 100 % cells withheld too (survey.cpp, secure_estimates)
+        for (const auto& p : d.problems.problems())
+            if (p.kind == "survey_pinned_cells_withheld") pinned += std::strtoul(p.message.c_str(), nullptr, 10);
+        if (pinned) out << ", dont " << thousands(pinned) << " à 0 % ou 100 % qui fixaient des cases non publiées";
+        out << "\n";
     }
 }
 
@@ -383,6 +389,8 @@ int main(int argc, char** argv) {
             if (!out.workbook.empty())
                 std::cout << "  " << out.workbook.string() << " (classeur pour le tableur)\n";
             std::cout << "  " << out.manifest.string() << "\n";
+            for (const auto& f : out.working_files)
+                std::cout << "  " << f.string() << " (fichier de travail : ne pas diffuser)\n";
         }
         return 0;
     } catch (const territoire::Error& e) {

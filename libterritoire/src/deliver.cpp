@@ -12,6 +12,7 @@
 #include <functional>
 #include <future>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "detail/gdal.hpp"
@@ -297,6 +298,67 @@ void write_text_file(const fs::path& target, const std::string& text) {
     write_text_file(target, [&text](std::ostream& os) { os << text; });
 }
 
+// The working tables: what the consultant needs to check the survey but must not circulate (one
+// respondent's area and weight undo the small-cell protection of survey_indicators).
+bool is_working_table(const std::string& name) { return name == "survey_respondents"; }
+
+std::string working_file_name(const std::string& table) {
+    return table == "survey_respondents" ? "travail/enquete-repondants.csv" : "travail/" + table + ".csv";
+}
+
+nlohmann::json working_file_names(const Diagnostic& d) {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& t : d.tables)
+        if (is_working_table(t.name)) names.push_back(working_file_name(t.name));
+    return names;
+}
+
+std::string csv_cell(const Value& v) {
+    if (std::holds_alternative<std::monostate>(v)) return {};
+    if (const auto* b = std::get_if<bool>(&v)) return *b ? "1" : "0";
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+    if (const auto* x = std::get_if<double>(&v)) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.10g", *x);  // C locale: decimal point
+        return buf;
+    }
+    const std::string& text = std::get<std::string>(v);
+    if (text.find_first_of(";\"\r\n") == std::string::npos) return text;
+    std::string quoted = "\"";
+    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+// Each working table as a UTF-8 CSV (separator ';', decimal point) in DIR/travail/, rows sorted by
+// area_id then respondent_id (when the table has them).
+std::vector<fs::path> write_working_files(const Diagnostic& d, const fs::path& dir) {
+    std::vector<fs::path> files;
+    for (const auto& t : d.tables) {
+        if (!is_working_table(t.name)) continue;
+        const fs::path target = dir / working_file_name(t.name);
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+        if (ec) throw OutputError(target.parent_path().string() + " : dossier impossible à créer");
+        std::vector<std::size_t> order(t.rows.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        const int area = t.field_index("area_id"), code = t.field_index("respondent_id");
+        auto key = [&](std::size_t row, int field) { return field < 0 ? std::string() : csv_cell(t.rows[row][static_cast<std::size_t>(field)]); };
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return std::make_pair(key(a, area), key(a, code)) < std::make_pair(key(b, area), key(b, code));
+        });
+        write_text_file(target, [&](std::ostream& os) {
+            for (std::size_t f = 0; f < t.fields.size(); ++f) os << (f ? ";" : "") << t.fields[f].name;
+            os << "\n";
+            for (std::size_t row : order) {
+                for (std::size_t f = 0; f < t.fields.size(); ++f) os << (f ? ";" : "") << csv_cell(t.rows[row][f]);
+                os << "\n";
+            }
+        });
+        files.push_back(target);
+    }
+    return files;
+}
+
 OGRSpatialReference working_srs(const Diagnostic& d) {
     OGRSpatialReference srs;
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -364,8 +426,18 @@ fs::path write_geojson(const Diagnostic& d, const Table& table, const fs::path& 
 
 }  // namespace
 
-Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions& options, const ProgressFn& progress) {
+Delivery deliver(const Diagnostic& full, const fs::path& dir, const DeliverOptions& options, const ProgressFn& progress) {
     const detail::CLocaleScope c_locale;  // numbers written with a decimal point, whatever the host's locale
+    // Working tables (survey_respondents, issue 8) stay in the Diagnostic (Python, sheets) but reach
+    // no delivered file: they go to DIR/travail/ (write_working_files), listed apart in the manifest.
+    std::optional<Diagnostic> published;
+    if (std::any_of(full.tables.begin(), full.tables.end(), [](const Table& t) { return is_working_table(t.name); })) {
+        published.emplace(full);
+        auto& tables = published->tables;
+        tables.erase(std::remove_if(tables.begin(), tables.end(), [](const Table& t) { return is_working_table(t.name); }),
+                     tables.end());
+    }
+    const Diagnostic& d = published ? *published : full;
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir)) throw OutputError(dir.string() + " : dossier de sortie impossible à créer");
@@ -387,6 +459,7 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
     if (options.sheets) outputs.push_back("sheets/index.html");
     if (options.workbook) outputs.push_back("diagnostic.xlsx");
     manifest_json["outputs"] = outputs;
+    if (published) manifest_json["working_files"] = working_file_names(full);
     const std::string manifest = manifest_json.dump(2);
     const std::string manifest_compact = manifest_json.dump();
 
@@ -443,6 +516,8 @@ Delivery deliver(const Diagnostic& d, const fs::path& dir, const DeliverOptions&
         write_text_file(out.graphml, [&d](std::ostream& os) { write_graphml(d, os); });
         write_text_file(out.gexf, [&d](std::ostream& os) { write_gexf(d, os); });
     }
+
+    if (published) out.working_files = write_working_files(full, dir);
 
     out.manifest = dir / "manifest.json";
     write_text_file(out.manifest, manifest + "\n");

@@ -3,7 +3,8 @@
 // statistics engine (survey_stats.hpp: rake, weighted estimates, protect) and turns the results into
 // the survey_* tables, the headline fields of `areas` and the survey part of the area sheets.
 // What leaves the run about a respondent: the pseudonymous code, the area and the weight
-// (survey_respondents); free text only with consent, detached from the code (survey_texts).
+// (survey_respondents, a working table that deliver() writes only to DIR/travail/, never to the
+// delivered files); free text only with consent, detached from the code (survey_texts).
 #include "survey.hpp"
 
 #include <algorithm>
@@ -174,6 +175,10 @@ public:
         classify_public();
         weight();
         indicators();
+        if (withheld_for_pins_)  // one count for the whole survey: per question it would hint which cells sit at an end
+            problem(Severity::info, "survey_pinned_cells_withheld", {}, {},
+                    std::to_string(withheld_for_pins_) + " case(s) d'indicateurs à 0 % ou 100 % (ou moyenne au niveau extrême) "
+                    "non publiée(s), toutes questions confondues : elles fixaient la valeur de cases non publiées");
         texts();
         tables();
     }
@@ -287,8 +292,13 @@ private:
                 const std::string raw = detail::trim(rec.values[col]);
                 if (raw.empty()) continue;
                 auto invalid = [&](const std::string& why) {
+                    // A label-like value (« moyennement ») is quoted; a longer one may be a free text
+                    // typed by the respondent (data_quality is delivered): only its length is said.
+                    const bool label_like = raw.size() <= 40 && std::count(raw.begin(), raw.end(), ' ') <= 3;
+                    const std::string shown = label_like ? "réponse « " + raw + " »"
+                                                         : "réponse en texte libre (" + std::to_string(raw.size()) + " octets, non reprise)";
                     problem(Severity::warning, "survey_invalid_answer", rec.ref, question.name,
-                            "réponse « " + raw + " » à la question « " + question.name + " » : " + why + " ; comptée comme non-réponse");
+                            shown + " à la question « " + question.name + " » : " + why + " ; comptée comme non-réponse");
                 };
                 auto& out = answers_[q][i];
                 if (question.type == "single" || question.type == "text") {
@@ -414,8 +424,13 @@ private:
         rows_.push_back("");  // the territory
         std::map<std::string, std::size_t> row_of;
         for (std::size_t k = 0; k < rows_.size(); ++k) row_of[rows_[k]] = k;
-        const bool split = !spec_.public_rule.empty();
-        const std::size_t ngroups = split ? 3 : 1;
+        // The questions public_rule reads get no public/non-public split: it would be 0 % / 100 % by
+        // definition, and its n would give the raw share of the rule's answers (docs/survey.md).
+        std::set<std::string> rule_questions;
+        if (!spec_.public_rule.empty()) {
+            const survey::Rule rule = survey::Rule::parse(spec_.public_rule);
+            rule_questions.insert(rule.questions().begin(), rule.questions().end());
+        }
         // members[row][group]: respondents of the cell
         std::vector<std::vector<std::vector<std::size_t>>> members(rows_.size(), std::vector<std::vector<std::size_t>>(3));
         for (std::size_t i = 0; i < respondents_.size(); ++i) {
@@ -428,6 +443,8 @@ private:
             const SurveyQuestion& question = spec_.questions[q];
             if (question.type == "text") continue;
             const auto& ans = answers_[q];
+            const bool split = !spec_.public_rule.empty() && !rule_questions.count(question.name);
+            const std::size_t ngroups = split ? 3 : 1;
             // Respondents per cell who answered: what protect() sees, in its layout (groups public,
             // non-public, then all; a single column without public_rule).
             std::vector<std::vector<std::size_t>> counts(rows_.size());
@@ -499,7 +516,11 @@ private:
                             yy.push_back(y[i]);
                             ww.push_back(respondents_[i].weight);
                         }
-                        if (!yy.empty()) c.estimate = mean ? survey::weighted_mean(yy, ww) : survey::weighted_proportion(yy, ww);
+                        if (!yy.empty())
+                            c.estimate = !mean ? survey::weighted_proportion(yy, ww)
+                                         : question.type == "likert" && question.levels.size() >= 2
+                                             ? survey::weighted_scale_mean(yy, ww, 1.0, static_cast<double>(question.levels.size()))
+                                             : survey::weighted_mean(yy, ww);
                         c.estimate.n = yy.size();
                         cells_.push_back(c);
                         withheld_.push_back(is_withheld(row, g));
@@ -524,7 +545,7 @@ private:
     void secure_estimates(std::vector<std::vector<bool>>& withheld, const std::vector<std::vector<std::size_t>>& counts,
                           const std::vector<std::vector<std::vector<std::size_t>>>& answered,
                           const std::vector<std::tuple<std::string, bool, std::vector<double>>>& stats,
-                          const SurveyQuestion& question, bool split) const {
+                          const SurveyQuestion& question, bool split) {
         const std::size_t nrows = counts.size(), ncols = split ? 3 : 1;
         auto members = [&](std::size_t row, std::size_t col) -> const std::vector<std::size_t>& {
             return answered[row][split ? (col == 2 ? 0 : col + 1) : 0];
@@ -584,7 +605,10 @@ private:
                             all_low = all_low && e.low[r][c];
                             all_high = all_high && e.high[r][c];
                         }
-                        if (unknown.size() >= 2 && !all_low && !all_high) continue;
+                        // Several unknowns are pinned only under a known total (the last cell of the
+                        // line): with the total unknown too, total − parts = known leaves them free.
+                        const auto [tr, tc] = line.back();
+                        if (unknown.size() >= 2 && (!known[tr][tc] || (!all_low && !all_high))) continue;
                         // Recovered (one unknown) or pinned (all at one end): withhold a cell that breaks it.
                         const auto pick = smallest_published(line, [&](std::size_t r, std::size_t c) {
                             return unknown.size() == 1 || (all_low ? !e.low[r][c] : !e.high[r][c]);
@@ -594,8 +618,20 @@ private:
                             changed = true;
                             break;
                         }
-                        // Nothing to withhold here: the line's published cells say it all (or, for a
-                        // single unknown, it rests on such pins): the reader knows these cells.
+                        // Every published cell of the line sits at that end (a published 0 % or
+                        // 100 %, a likert mean at its lowest or highest level): it pins the withheld
+                        // ones. Withhold it too (the line's total — last of the line: the « all »
+                        // column, the territory row — whose end says it of every cell; else the
+                        // smallest) and look again.
+                        const bool total_published = !withheld[tr][tc] && counts[tr][tc] > 0;
+                        if (const auto pin = total_published ? std::make_optional(line.back())
+                                                             : smallest_published(line, [](std::size_t, std::size_t) { return true; })) {
+                            withheld[pin->first][pin->second] = true;
+                            ++withheld_for_pins_;
+                            changed = true;
+                            break;
+                        }
+                        // Nothing published left on the line (the rest has no respondent).
                         for (const auto& [r, c] : unknown) known[r][c] = true;
                         progress = true;
                     }
@@ -673,7 +709,7 @@ private:
                 const bool hidden = withheld_[k] || c.estimate.n == 0 || !std::isfinite(c.estimate.estimate);
                 t.rows.push_back({q.name, q.label, opt_text(c.answer), std::string(c.mean ? "moyenne" : "proportion"), opt_text(area),
                                   area.empty() ? std::string(kTerritoryName) : area_name(area), std::string(kGroups[c.group]),
-                                  count_value(c.estimate.n), hidden ? Value() : finite(scale * c.estimate.estimate),
+                                  withheld_[k] ? Value() : count_value(c.estimate.n), hidden ? Value() : finite(scale * c.estimate.estimate),
                                   hidden ? Value() : finite(scale * c.estimate.ci_low), hidden ? Value() : finite(scale * c.estimate.ci_high),
                                   Value(bool(withheld_[k]))});
             }
@@ -830,13 +866,11 @@ private:
     }
 
 public:
-    // "43,2 % (IC 95 % : 38,1 à 48,3 ; 57 répondants)" or « non publié (moins de 10 répondants) ».
+    // "43,2 % (IC 95 % : 38,1 à 48,3 ; 57 répondants)" or « non publié (moins de 10 répondants, ou secret statistique) ».
     static std::string describe_estimate(const survey::Estimate& e, bool mean, bool withheld, int min_cell) {
-        if (withheld) {
-            return e.n < static_cast<std::size_t>(min_cell)
-                       ? "non publié (moins de " + std::to_string(min_cell) + " répondants)"
-                       : "non publié (secret statistique : protège une case voisine)";
-        }
+        // One text for every withheld cell: telling « fewer than min_cell » from « protects a
+        // neighbour » would say on which side of min_cell its count is (its n is not published).
+        if (withheld) return "non publié (moins de " + std::to_string(min_cell) + " répondants, ou secret statistique)";
         // Plain spaces: the text is also a cell of sheets_areas, searched and compared as typed.
         const double s = mean ? 1.0 : 100.0;
         const std::string unit = mean ? "" : " %";
@@ -889,6 +923,7 @@ private:
     std::vector<std::string> rows_;
     std::vector<Cell> cells_;
     std::vector<bool> withheld_;
+    std::size_t withheld_for_pins_ = 0;  // published 0 % / 100 % cells withheld because they pinned withheld ones
     std::vector<std::tuple<std::string, std::string, std::string>> texts_;
     std::map<std::string, std::string> area_names_;
 };
@@ -954,12 +989,13 @@ void SurveySections::add(sheets::TemplateData& data, const std::string& area_id)
             rows.push_back(sheets::TemplateData().set("question", first ? question : "").set("answer", answer).set("all", "").set("public", "").set("non_public", ""));
         }
         survey::Estimate e;
-        e.n = static_cast<std::size_t>(std::get<std::int64_t>(row[static_cast<std::size_t>(f_n)]));
-        if (e.n == 0) continue;
+        const bool withheld = std::get<bool>(row[static_cast<std::size_t>(f_w)]);
+        const auto* n = std::get_if<std::int64_t>(&row[static_cast<std::size_t>(f_n)]);  // NULL when withheld
+        e.n = n ? static_cast<std::size_t>(*n) : 0;
+        if (e.n == 0 && !withheld) continue;
         e.estimate = (mean ? 1.0 : 0.01) * num(row[static_cast<std::size_t>(f_est)]);
         e.ci_low = (mean ? 1.0 : 0.01) * num(row[static_cast<std::size_t>(f_lo)]);
         e.ci_high = (mean ? 1.0 : 0.01) * num(row[static_cast<std::size_t>(f_hi)]);
-        const bool withheld = std::get<bool>(row[static_cast<std::size_t>(f_w)]);
         const std::string group = text(row[static_cast<std::size_t>(f_group)]);
         rows[index[key]].set(group == "all" ? "all" : group == "public" ? "public" : "non_public",
                              SurveyBuilder::describe_estimate(e, mean, withheld, d.project.survey->min_cell));

@@ -412,6 +412,22 @@ Estimate weighted_proportion(const std::vector<double>& y01, const std::vector<d
     return e;
 }
 
+// Mean of a bounded score (likert levels lo..hi): the mean rescaled to [0, 1] is a proportion of
+// the scale, and gets the Wilson interval with Kish's n_eff (weighted_proportion), mapped back. It
+// is never of zero width (respondents who all gave one level still get an interval) and stays within
+// the scale; p (1 − p) bounds the variance of any answer in [0, 1], so it is conservative (wider
+// than the linearised interval of weighted_mean).
+Estimate weighted_scale_mean(const std::vector<double>& y, const std::vector<double>& w, double lo, double hi) {
+    if (!(hi > lo)) throw std::invalid_argument("weighted_scale_mean: empty scale");
+    std::vector<double> p(y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) p[i] = (y[i] - lo) / (hi - lo);
+    Estimate e = weighted_proportion(p, w);
+    e.estimate = lo + (hi - lo) * e.estimate;
+    e.ci_low = lo + (hi - lo) * e.ci_low;
+    e.ci_high = lo + (hi - lo) * e.ci_high;
+    return e;
+}
+
 namespace {
 
 /// What a reader of the published cells knows about the withheld ones: the sum relations of the

@@ -88,6 +88,9 @@ struct Estimate {
 // answers in [0, 1] (std::invalid_argument otherwise).
 Estimate weighted_mean(const std::vector<double>& y, const std::vector<double>& w);
 Estimate weighted_proportion(const std::vector<double>& y01, const std::vector<double>& w);
+/// Mean of a score bounded by [lo, hi] (likert levels 1..k): the Wilson interval (Kish n_eff) of the
+/// mean rescaled to [0, 1], mapped back; never of zero width. Answers must be in [lo, hi].
+Estimate weighted_scale_mean(const std::vector<double>& y, const std::vector<double>& w, double lo, double hi);
 
 /// Small-cell protection of a two-way table of respondent counts: rows are the areas plus a last
 /// row for the territory, columns the groups (public, non-public) plus a last column for all.

@@ -30,6 +30,13 @@ def test_sample_has_every_contract_layer_in_order(sample_diag):
     assert sample_diag.crs == "EPSG:2154"
 
 
+def test_survey_respondents_stay_in_the_diagnostic(sample_diag):
+    # A working table: not delivered (deliver() writes it to travail/enquete-repondants.csv), but
+    # still readable from Python for checks (docs/survey.md).
+    rows = sample_diag.layer("survey_respondents").records()
+    assert rows and set(rows[0]) >= {"respondent_id", "area_id", "weight"}
+
+
 def test_sample_counts_match_the_independent_spatial_join(sample_diag):
     # 140 libraries located in département 79 and 6 in Niort: geopandas sjoin and GDAL SQL
     # ST_Within agree on these (shared/realdata/SOURCES.md, tests/python/test_sample_counts.py).

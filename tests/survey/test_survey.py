@@ -111,7 +111,6 @@ def per_area(tmp_path_factory):
 def test_tables_have_the_contract_fields(overall):
     gpkg = overall[1] / "diagnostic.gpkg"
     expected = {
-        "survey_respondents": {"respondent_id", "area_id", "weight"},
         "survey_indicators": {"question", "answer", "statistic", "area_id", "group", "n", "estimate", "ci_low", "ci_high",
                               "withheld"},
         "survey_representativeness": {"area_id", "stratum", "category", "census_share", "raw_share", "weighted_share"},
@@ -123,24 +122,42 @@ def test_tables_have_the_contract_fields(overall):
         assert fields <= set(got), (name, got)
         assert rows, name
         assert geom == ogr.wkbNone, name
-    _, rows, _ = layer_rows(gpkg, "survey_respondents")
-    assert set(layer_rows(gpkg, "survey_respondents")[0]) == {"respondent_id", "area_id", "weight"}
-    assert {r["group"] for r in layer_rows(gpkg, "survey_indicators")[1]} == {"all", "public", "non-public"}
+    # The respondents' codes and weights are a working file, not a layer (docs/survey.md).
+    assert ogr.Open(str(gpkg)).GetLayerByName("survey_respondents") is None
+    working = overall[1] / "travail" / "enquete-repondants.csv"
+    with open(working, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split(";")
+    assert header == ["respondent_id", "area_id", "weight"]
+    rows = _working_rows(overall[1])
+    assert [(r["area_id"], r["respondent_id"]) for r in rows] == sorted((r["area_id"], r["respondent_id"]) for r in rows)
+    assert not (overall[1] / "geojson" / "survey_respondents.geojson").exists()
+    # The question public_rule reads has no public/non-public split; the others have.
+    indicators = layer_rows(gpkg, "survey_indicators")[1]
+    assert {r["group"] for r in indicators if r["question"] == "freq"} == {"all"}
+    assert {r["group"] for r in indicators if r["question"] == "envie"} == {"all", "public", "non-public"}
     # The manifest lists the survey export and the margins among the inputs, with their hashes.
     import hashlib
     manifest = json.loads((overall[1] / "manifest.json").read_text(encoding="utf-8"))
     inputs = {i["block"]: i for i in manifest["inputs"]}
     for block, name in (("survey", "reponses.csv"), ("survey.margins", "marges.csv")):
         assert inputs[block]["sha256"] == hashlib.sha256((DATA / name).read_bytes()).hexdigest()
-    assert manifest["layers"]["survey_respondents"] == len(read_csv("reponses.csv"))
+    assert "survey_respondents" not in manifest["layers"]
+    assert manifest["working_files"] == ["travail/enquete-repondants.csv"]
+    assert len(rows) == len(read_csv("reponses.csv"))
+    assert "enquete-repondants.csv (fichier de travail : ne pas diffuser)" in overall[0].stdout
     # The CLI summary names the survey and its weighting.
     assert "survey (reponses)" in overall[0].stdout
     assert "enquête :" in overall[0].stdout
 
 
+def _working_rows(out):
+    with open(out / "travail" / "enquete-repondants.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
 def _weights(gpkg):
-    _, rows, _ = layer_rows(gpkg, "survey_respondents")
-    return {r["respondent_id"]: (r["area_id"], r["weight"]) for r in rows}
+    """The working file next to the GeoPackage: {code: (area, weight)}."""
+    return {r["respondent_id"]: (r["area_id"], float(r["weight"])) for r in _working_rows(Path(gpkg).parent)}
 
 
 def test_weighted_shares_equal_overall_margins(overall):
@@ -227,7 +244,7 @@ def test_indicators_are_weighted_shares_of_the_right_respondents(overall):
         assert r["estimate"] == pytest.approx(share, abs=1e-9), r
         assert r["ci_low"] <= r["estimate"] <= r["ci_high"]
         checked += 1
-    assert checked > 20
+    assert checked > 15  # freq, the rule question, has only the group « all »
 
 
 def test_withheld_cells_are_empty_everywhere(overall):
@@ -237,10 +254,10 @@ def test_withheld_cells_are_empty_everywhere(overall):
     withheld = [r for r in rows if r["withheld"]]
     assert withheld, "79003 (6 respondents) must give withheld cells"
     for r in rows:
-        if r["n"] < MIN_CELL:
-            assert r["withheld"], r
-        if r["withheld"]:
-            assert r["estimate"] is None and r["ci_low"] is None and r["ci_high"] is None, r
+        if r["withheld"]:  # nothing of a withheld cell is published, not even its count
+            assert r["n"] is None and r["estimate"] is None and r["ci_low"] is None and r["ci_high"] is None, r
+        else:
+            assert r["n"] is not None and (r["n"] >= MIN_CELL or r["n"] == 0), r
     assert all(r["withheld"] for r in rows if r["area_id"] == "79003")
     # The headline fields of `areas`: empty for 79003, the published value elsewhere.
     _, areas, _ = layer_rows(gpkg, "areas")
@@ -264,7 +281,7 @@ def test_withheld_cells_are_empty_everywhere(overall):
     assert props["79003"].get("survey_freq_jamais") is None
     # The sheet of 79003 says « non publié » and shows no figure of the survey.
     page = (out / "sheets" / "zone-79003.html").read_text(encoding="utf-8")
-    assert f"non publié (moins de {MIN_CELL} répondants)" in page
+    assert f"non publié (moins de {MIN_CELL} répondants, ou secret statistique)" in page
     section = page[page.index('<section class="enquete">'):]
     table = section[section.index("<tbody>"):section.index("</table>")]
     assert "%" not in table and "IC 95" not in table, "a withheld cell shows a figure"
@@ -309,15 +326,10 @@ def test_no_identity_address_or_unconsented_text_leaks(overall):
     for name, text in everything:
         for s in secrets:
             assert s not in text, (name, s)
-    # The pseudonymous code appears only in survey_respondents (and its copies: GeoJSON, workbook).
+    # The pseudonymous code appears in no delivered file (only in the working file travail/).
     codes = [r["code"] for r in answers]
-    for name, text in layers.items():
-        if name == "survey_respondents":
-            continue
-        assert not any(c in text for c in codes), name
-    for name, text in files:
-        if name in ("survey_respondents.geojson", "diagnostic.xlsx"):
-            continue
+    assert "survey_respondents" not in layers
+    for name, text in list(layers.items()) + files:
         assert not any(c in text for c in codes), name
     # Consented free text is carried, detached from the code.
     consented = sorted(r["remarque"] for r in answers if r["remarque"] and r["accord"] == "oui")
@@ -456,6 +468,27 @@ def test_rare_answers_are_grouped_without_their_label(tmp_path):
     y = np.array([1.0 if "Rarissime" in rows[int(c[2:]) - 1][col] else 0.0 for c in answered])
     assert share["withheld"] or share["estimate"] == pytest.approx(100 * (w * y).sum() / w.sum(), abs=1e-9)
     assert y.sum() == 1 and share["n"] == len(answered)
+
+
+def test_invalid_answers_quote_labels_but_not_free_text(tmp_path):
+    # data_quality is delivered: a likert level typed wrong is quoted, a sentence typed in a number
+    # question may be a respondent's own words and is not.
+    text = (DATA / "reponses.csv").read_text(encoding="utf-8").splitlines()
+    header = text[0].split(";")
+    rows = [line.split(";") for line in text[1:]]
+    rows[3][header.index("satisf")] = "moyennement"
+    rows[4][header.index("minutes")] = "cela dépend du car, mon fils Jérôme me conduit le samedi"
+    (tmp_path / "reponses.csv").write_text("\n".join([text[0]] + [";".join(r) for r in rows]) + "\n", encoding="utf-8")
+    project = project_text().replace(f'path = "{DATA}/reponses.csv"', f'path = "{tmp_path}/reponses.csv"')
+    r, out = run(tmp_path / "run", project, "--no-sheets")
+    assert r.returncode == 0, r.stderr
+    _, problems, _ = layer_rows(out / "diagnostic.gpkg", "data_quality")
+    messages = [p["message"] for p in problems if p["kind"] == "survey_invalid_answer"]
+    assert any("« moyennement »" in m for m in messages), messages
+    assert any("texte libre" in m and "minutes" in m for m in messages), messages
+    layers, files = _all_output_text(out)
+    for name, t in list(layers.items()) + files:
+        assert "Jérôme" not in t, name
 
 
 def _with_column(tmp_path, name, values):
@@ -670,13 +703,16 @@ def _check_no_recovery(gpkg, answers, published_n_check=True):
     from scipy.optimize import linprog
     relations = _published_relations(gpkg, answers)
     withheld_total = recovered_published = 0
-    pinned_at_end = []
     for (question, answer, statistic), rel in relations.items():
         cells, W, S, U = rel["cells"], rel["W"], rel["S"], rel["U"]
         scale = 1.0 if statistic == "moyenne" else 100.0
-        # The reader's W are the true ones: the published n must match who answered.
+        # The reader's W are the true ones (stronger than the real reader, who has neither the weights
+        # nor the n of withheld cells): the published n must match who answered.
         for key, r in cells.items():
-            assert r["n"] == rel["N"].get(key, 0), (question, answer, key)
+            if r["withheld"]:
+                assert r["n"] is None, (question, answer, key)
+            else:
+                assert r["n"] == rel["N"].get(key, 0), (question, answer, key)
         known = {k: r["estimate"] / scale * W[k] for k, r in cells.items() if not r["withheld"] and r["estimate"] is not None}
         hidden = [k for k, r in cells.items() if r["withheld"] and W.get(k, 0) > 0]
         withheld_total += len(hidden)
@@ -726,8 +762,6 @@ def _check_no_recovery(gpkg, answers, published_n_check=True):
         if len(A):
             assert np.allclose(A @ truth, b, atol=1e-6 * max(1.0, max(W.values()))), (question, answer)
         # (3) linear programming with the answers' bounds.
-        if question == "freq":
-            continue  # public_rule's own question: its group cells are 0 % or 100 % by definition (docs/survey.md)
         lo, hi = (1.0, float(len(LEVELS))) if statistic == "moyenne" else (0.0, 1.0)
         bounds = [(lo * W[k], hi * W[k]) for k in hidden]
         for k, j in index.items():
@@ -737,17 +771,12 @@ def _check_no_recovery(gpkg, answers, published_n_check=True):
             high = linprog(-c, A_eq=A if len(A) else None, b_eq=b if len(A) else None, bounds=bounds, method="highs")
             assert low.status == 0 and high.status == 0, (question, answer, k)
             width = scale * (-high.fun - low.fun) / W[k]
-            if width > 1e-3:
-                continue
-            # Pinned: allowed only at an end of the range, when a line of the cell is at that end in
-            # every cell, published ones included (a published 0 % says it of the whole line: the
-            # attribute disclosure of docs/survey.md, not a suppression gap).
-            value = -high.fun / W[k]
-            assert abs(value - lo) < 1e-9 or abs(value - hi) < 1e-9, ("recovered", question, answer, k, scale * value)
-            end = lo if abs(value - lo) < 1e-9 else hi
-            assert any(k in [t] + p and all(abs(S.get(x, 0.0) - end * W.get(x, 0.0)) <= 1e-9 * max(1.0, W.get(x, 0.0))
-                                             for x in [t] + p) for t, p, _ in lines), ("pinned", question, answer, k)
-            pinned_at_end.append((question, answer, k))
+            # Not only undetermined: the reader who knows every cell's weights (far more than the
+            # delivered files give) still cannot narrow it below a documented width: 1 percentage
+            # point for a share, 1 % of the scale's range for a likert mean. docs/survey.md: this
+            # width is checked on these fixtures, not guaranteed in general (only « not determined »).
+            min_width = 1.0 if statistic != "moyenne" else 0.01 * (hi - lo)
+            assert width >= min_width, ("narrowed", question, answer, k, width)
     return withheld_total, recovered_published
 
 
@@ -759,3 +788,4 @@ def test_no_withheld_estimate_can_be_recovered(tmp_path, min_cell):
     withheld, checked = _check_no_recovery(out / "diagnostic.gpkg", answers)
     assert withheld > 10, "the case must withhold cells"
     assert checked > 0, "the relations must be checked on fully published lines"
+

@@ -147,3 +147,26 @@ TEST_CASE("rake: trim bounds no weight can meet are reported, the raked weights 
     CHECK(r.bounds_message.find("« s = b » (25,0 % des répondants, 50,0 % de la population)") != std::string::npos);
     CHECK(RakingOptions{}.max_iterations == 1000);
 }
+
+TEST_CASE("a likert mean gets a bounded-scale interval, never of zero width", "[survey]") {
+    // Five respondents who all answered level 4 of 4: the linearised interval has zero width.
+    const std::vector<double> y(5, 4.0), w{1.0, 2.0, 1.0, 3.0, 1.0};
+    const Estimate lin = weighted_mean(y, w);
+    CHECK(lin.ci_high - lin.ci_low == Approx(0.0));
+    const Estimate e = weighted_scale_mean(y, w, 1.0, 4.0);
+    CHECK(e.estimate == Approx(4.0));
+    CHECK(e.ci_high == Approx(4.0));
+    // Wilson at p = 1 with Kish n_eff = (Σw)² / Σw², written out: lower bound n / (n + z²).
+    const double neff = 64.0 / 16.0, z2 = 1.959963984540054 * 1.959963984540054;
+    CHECK(e.ci_low == Approx(1.0 + 3.0 * neff / (neff + z2)).epsilon(1e-9));
+    CHECK(e.ci_low < 4.0);
+    // Mixed answers: within the scale, and the estimate is the weighted mean.
+    const std::vector<double> y2{1.0, 2.0, 4.0, 3.0, 1.0};
+    const Estimate m = weighted_scale_mean(y2, w, 1.0, 4.0);
+    CHECK(m.estimate == Approx((1 + 4 + 4 + 9 + 1) / 8.0));
+    CHECK(m.ci_low >= 1.0);
+    CHECK(m.ci_high <= 4.0);
+    CHECK(m.ci_low < m.estimate);
+    CHECK(m.estimate < m.ci_high);
+    CHECK_THROWS_AS(weighted_scale_mean(y2, w, 2.0, 2.0), std::invalid_argument);
+}

@@ -85,6 +85,8 @@ struct Delivery {
     std::vector<std::filesystem::path> maps;  ///< DIR/maps/…
     std::filesystem::path sheets;   ///< DIR/sheets/index.html
     std::filesystem::path workbook; ///< DIR/diagnostic.xlsx
+    /// DIR/travail/… : working files for the consultant, not to circulate (survey respondents)
+    std::vector<std::filesystem::path> working_files;
 };
 
 /// Writes the GeoPackage, GeoJSON files, the network (GraphML, GEXF) and the manifest into `dir`
