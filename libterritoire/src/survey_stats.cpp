@@ -593,20 +593,26 @@ std::vector<std::vector<bool>> protect(const std::vector<std::vector<std::size_t
                     return true;
         return false;
     };
+    // The published cells, smallest count first (ties: row-major order): the candidates for one
+    // more withheld cell, cheapest first.
+    auto published_by_count = [&]() {
+        std::vector<std::pair<std::size_t, std::size_t>> published;
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < cols; ++j)
+                if (!out[i][j]) published.emplace_back(i, j);
+        std::stable_sort(published.begin(), published.end(), [&](const auto& a, const auto& b) {
+            return counts[a.first][a.second] < counts[b.first][b.second];
+        });
+        return published;
+    };
     auto rule_audit = [&]() -> bool {
         if (rows < 2 || cols < 2) return false;  // a single line: rule 1 is the whole story
         const Audit audit(counts, out);
         for (std::size_t r = 0; r < rows; ++r) {
             for (std::size_t c = 0; c < cols; ++c) {
                 if (!out[r][c] || audit.movable(r, c)) continue;
-                std::vector<std::pair<std::size_t, std::size_t>> published;
-                for (std::size_t i = 0; i < rows; ++i)
-                    for (std::size_t j = 0; j < cols; ++j)
-                        if (!out[i][j]) published.emplace_back(i, j);
+                const auto published = published_by_count();
                 if (published.empty()) return false;
-                std::stable_sort(published.begin(), published.end(), [&](const auto& a, const auto& b) {
-                    return counts[a.first][a.second] < counts[b.first][b.second];
-                });
                 for (const auto& [i, j] : published) {
                     out[i][j] = true;
                     if (audit.movable(r, c)) return true;
@@ -634,14 +640,8 @@ std::vector<std::vector<bool>> protect(const std::vector<std::vector<std::size_t
                 const Audit audit(counts, out);
                 const long long now = audit.max_increase(r, c, missing);
                 if (now >= missing) continue;
-                std::vector<std::pair<std::size_t, std::size_t>> published;
-                for (std::size_t i = 0; i < rows; ++i)
-                    for (std::size_t j = 0; j < cols; ++j)
-                        if (!out[i][j]) published.emplace_back(i, j);
+                const auto published = published_by_count();
                 if (published.empty()) return false;
-                std::stable_sort(published.begin(), published.end(), [&](const auto& a, const auto& b) {
-                    return counts[a.first][a.second] < counts[b.first][b.second];
-                });
                 std::size_t best = published.size();
                 long long best_gain = now;
                 for (std::size_t k = 0; k < published.size() && best_gain < missing; ++k) {
